@@ -1,0 +1,3 @@
+test("package builds", () => {
+  expect(require("../package.json").name).toBe("pulumi-romulus");
+});
