@@ -1,0 +1,94 @@
+import { z } from "zod";
+import { timestamp } from "./common";
+
+export const WEBHOOK_EVENTS = ["AGENT_CALL_COMPLETED", "AGENT_ACTION_COMPLETED"] as const;
+export const WEBHOOK_STATUSES = ["ACTIVE", "DISABLED"] as const;
+export const WEBHOOK_ENTITY_TYPES = ["AGENT"] as const;
+export const SPECIFICATION_KEYS = ["ACTION_ID", "ACTION_TYPE"] as const;
+export const ACTION_TYPES = ["APPOINTMENT", "CALL_FORWARDING", "DATA_EXTRACTION", "WHATS_APP_MESSAGE"] as const;
+
+/** Documented server defaults, filled in when a create omits them. */
+export const WEBHOOK_DEFAULTS = { status: "ACTIVE", attempts: 3, attempts_interval_seconds: 10 } as const;
+/** Not documented; a well-run API bounds them, and these leave room for every sane configuration. */
+export const ATTEMPTS_RANGE = { min: 1, max: 10 } as const;
+export const INTERVAL_RANGE = { min: 1, max: 86400 } as const;
+
+export const webhookEvent = z.enum(WEBHOOK_EVENTS);
+export const webhookStatus = z.enum(WEBHOOK_STATUSES);
+
+export const webhookUrl = z.url({
+  protocol: /^https?$/,
+  message: "must be an absolute http(s) URL, e.g. https://example.com/hooks/romulus",
+});
+
+export const specifications = z
+  .object({ ACTION_ID: z.string().min(1).optional(), ACTION_TYPE: z.enum(ACTION_TYPES).optional() })
+  .strict();
+
+const attempts = z
+  .number()
+  .int()
+  .min(ATTEMPTS_RANGE.min, `must be between ${ATTEMPTS_RANGE.min} and ${ATTEMPTS_RANGE.max}`)
+  .max(ATTEMPTS_RANGE.max, `must be between ${ATTEMPTS_RANGE.min} and ${ATTEMPTS_RANGE.max}`);
+const interval = z
+  .number()
+  .int()
+  .min(INTERVAL_RANGE.min, `must be between ${INTERVAL_RANGE.min} and ${INTERVAL_RANGE.max} seconds`)
+  .max(INTERVAL_RANGE.max, `must be between ${INTERVAL_RANGE.min} and ${INTERVAL_RANGE.max} seconds`);
+
+const common = {
+  url: webhookUrl,
+  entity_type: z.enum(WEBHOOK_ENTITY_TYPES).nullish(),
+  entity_id: z.string().min(1).nullish(),
+  attempts: attempts.optional(),
+  attempts_interval_seconds: interval.optional(),
+  specifications: specifications.optional(),
+};
+
+/** entity_id and entity_type only make sense together. */
+function entityRule(body: { entity_type?: string | null; entity_id?: string | null }, ctx: z.RefinementCtx): void {
+  if (body.entity_type && !body.entity_id) {
+    ctx.addIssue({ code: "custom", path: ["entity_id"], message: "is required when entity_type is set" });
+  }
+  if (body.entity_id && !body.entity_type) {
+    ctx.addIssue({ code: "custom", path: ["entity_type"], message: "is required when entity_id is set (AGENT)" });
+  }
+}
+
+/** Whether `specifications` may be set for an event: only AGENT_ACTION_COMPLETED supports them. */
+export function specificationsAllowed(event: string): boolean {
+  return event === "AGENT_ACTION_COMPLETED";
+}
+
+export const createWebhookSubscriptionRequest = z
+  .object({ event: webhookEvent, ...common })
+  .superRefine((body, ctx) => {
+    entityRule(body, ctx);
+    if (body.specifications && Object.keys(body.specifications).length > 0 && !specificationsAllowed(body.event)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["specifications"],
+        message: `are only supported by AGENT_ACTION_COMPLETED, not ${body.event}`,
+      });
+    }
+  });
+export type CreateWebhookSubscriptionRequest = z.input<typeof createWebhookSubscriptionRequest>;
+
+/** PUT: `status` is required and `event` cannot change (changing it means a new subscription). */
+export const updateWebhookSubscriptionRequest = z.object({ status: webhookStatus, ...common }).superRefine(entityRule);
+export type UpdateWebhookSubscriptionRequest = z.input<typeof updateWebhookSubscriptionRequest>;
+
+export const webhookSubscription = z.looseObject({
+  id: z.string().min(1),
+  status: z.string(),
+  event: z.string(),
+  entity_id: z.string().nullish(),
+  entity_type: z.string().nullish(),
+  url: z.string(),
+  attempts: z.number().int(),
+  attempts_interval_seconds: z.number().int(),
+  specifications: z.record(z.string(), z.string()).nullish(),
+  created_at: timestamp.nullish(),
+  updated_at: timestamp.nullish(),
+});
+export type WebhookSubscription = z.infer<typeof webhookSubscription>;

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { e164, id } from "./common";
+
+export const whatsAppTemplate = z.looseObject({
+  id,
+  name: z.string(),
+  category: z.string().nullish(),
+  language: z.string().nullish(),
+  status: z.string().nullish(),
+  components: z.array(z.looseObject({ type: z.string() })).nullish(),
+});
+export type WhatsAppTemplate = z.infer<typeof whatsAppTemplate>;
+
+/** `GET /v1/messengers/whatsapp/bots`: each bot carries its templates. */
+export const whatsAppBot = z.looseObject({
+  id,
+  name: z.string(),
+  templates: z.array(whatsAppTemplate).default([]),
+});
+export type WhatsAppBot = z.infer<typeof whatsAppBot>;
+
+export const templateMessageRequest = z.object({
+  bot_id: z.string().min(1),
+  template_id: z.string().min(1),
+  recipient: e164,
+  parameters: z
+    .array(
+      z.object({
+        component: z.string(),
+        component_parameters: z.array(z.object({ type: z.string(), text: z.string() })),
+      }),
+    )
+    .optional(),
+});
+export type TemplateMessageRequest = z.input<typeof templateMessageRequest>;
+export const templateMessageResponse = z.looseObject({ success: z.boolean() });
