@@ -1,0 +1,290 @@
+import { z } from "zod";
+import { id, timestamp } from "../models/common";
+
+/**
+ * Bodies Romulus POSTs to webhook URLs ("Webhook Event Models" and "Call task webhook body" in the vendor
+ * reference), in the vendor's own snake_case names.
+ *
+ * These are parsed as a consumer must parse them: a webhook cannot be asked for again, and rejecting one
+ * because the vendor added a field or left an empty one out loses the event. So:
+ * - every object is `z.looseObject` (unknown fields are kept, not rejected);
+ * - only the fields that identify or discriminate an event are required, plus, for each action result, the
+ *   one field without which the result says nothing (so that data of the wrong shape for its type is caught);
+ * - every other field is optional and may be `null` (the vendor is a Jackson service: unset values may come
+ *   as `null` rather than be left out);
+ * - documented value lists that are open-ended in practice (statuses, directions, steps) are typed with
+ *   their known values but accept any string, so a new status does not drop the event;
+ * - phone numbers are plain strings: the examples carry placeholders like "+39----------", and a consumer
+ *   is in no position to reject the vendor's data for its format.
+ */
+
+/** A string whose documented values get autocompletion, while any other string is still accepted. */
+type OpenEnum<T extends string> = T | (string & {});
+function openEnum<const T extends readonly [string, ...string[]]>(_documented: T): z.ZodType<OpenEnum<T[number]>> {
+  return z.string();
+}
+
+/** Optional, and `null` accepted where the vendor serializes an unset value as null. */
+function optional<T extends z.ZodType>(schema: T) {
+  return schema.nullish();
+}
+
+/**
+ * An identifier the docs type inconsistently: the robocall body shows `"robocall_id": "12347"` while the
+ * call task it names has an integer id (`6158`). Both are accepted and kept as an opaque string.
+ */
+const numericOrStringId = z.union([id, z.number().int()]).transform((value) => String(value));
+
+export const EVENT_TYPES = ["AGENT_CALL_COMPLETED", "AGENT_ACTION_COMPLETED"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export const ACTION_TYPES = ["APPOINTMENT", "CALL_FORWARDING", "DATA_EXTRACTION", "WHATS_APP_MESSAGE"] as const;
+export type ActionType = (typeof ACTION_TYPES)[number];
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared by both agent events
+// ---------------------------------------------------------------------------------------------------------
+
+/** ContactData: metadata of the contact, set before the call started. No format is enforced on any field. */
+export const contactDataSchema = z.looseObject({
+  email: optional(z.string()),
+  name: optional(z.string()),
+  timezone: optional(z.string()),
+  phone_number: optional(z.string()),
+});
+export type ContactData = z.infer<typeof contactDataSchema>;
+
+/** Metadata: loose, because agent call tasks also put `external_metadata` here. */
+export const metadataSchema = z.looseObject({
+  contact_data: optional(contactDataSchema),
+});
+export type Metadata = z.infer<typeof metadataSchema>;
+
+/**
+ * ExtractedProperty. The reference names the label `description`, but its WhatsApp examples send `key`:
+ * both are accepted and neither is required.
+ */
+export const extractedPropertySchema = z.looseObject({
+  description: optional(z.string()),
+  key: optional(z.string()),
+  value: optional(z.string()),
+});
+export type ExtractedProperty = z.infer<typeof extractedPropertySchema>;
+
+/** A button of a WhatsApp `buttons` component. */
+export const messageButtonSchema = z.looseObject({
+  type: optional(z.string()),
+  text: optional(z.string()),
+  url: optional(z.string()),
+});
+export type MessageButton = z.infer<typeof messageButtonSchema>;
+
+/** MessageComponent: one component (header, body, footer, buttons) of the WhatsApp template message sent. */
+export const messageComponentSchema = z.looseObject({
+  type: openEnum(["header", "body", "footer", "buttons"]),
+  format: optional(z.string()),
+  text: optional(z.string()),
+  buttons: optional(z.array(messageButtonSchema)),
+});
+export type MessageComponent = z.infer<typeof messageComponentSchema>;
+
+/** DateTime: `date` YYYY-MM-DD and `time` HH:MM, in EventData's `timezone`. */
+export const dateTimeSchema = z.looseObject({
+  date: optional(z.string()),
+  time: optional(z.string()),
+});
+export type DateTime = z.infer<typeof dateTimeSchema>;
+
+/** EventData: the calendar event an appointment step created. */
+export const eventDataSchema = z.looseObject({
+  id: optional(z.string()),
+  url: optional(z.string()),
+  start: optional(dateTimeSchema),
+  end: optional(dateTimeSchema),
+  timezone: optional(z.string()),
+});
+export type EventData = z.infer<typeof eventDataSchema>;
+
+/** CallForwardingAttempt. `child_call_id` is optional: a FAILED attempt need not have created a call. */
+export const callForwardingAttemptSchema = z.looseObject({
+  target: z.string(),
+  child_call_id: optional(z.string()),
+  status: openEnum(["INITIATED", "FAILED"]),
+});
+export type CallForwardingAttempt = z.infer<typeof callForwardingAttemptSchema>;
+
+/** SendMessageResult: one attempt at sending the WhatsApp message. */
+export const sendMessageResultSchema = z.looseObject({
+  extracted_properties: optional(z.array(extractedPropertySchema)),
+  phone_number: optional(z.string()),
+  success: z.boolean(),
+  attempted_at: optional(timestamp),
+  message_components: optional(z.array(messageComponentSchema)),
+});
+export type SendMessageResult = z.infer<typeof sendMessageResultSchema>;
+
+/** AppointmentEntry: one appointment step. Only SCHEDULING carries `event_data`. */
+export const appointmentEntrySchema = z.looseObject({
+  step: openEnum(["AVAILABILITY", "SCHEDULING"]),
+  success: z.boolean(),
+  attempted_at: optional(timestamp),
+  event_data: optional(eventDataSchema),
+});
+export type AppointmentEntry = z.infer<typeof appointmentEntrySchema>;
+
+/** DataExtractionResult: the same shape in both agent events. */
+export const dataExtractionResultSchema = z.looseObject({
+  extracted_properties: z.array(extractedPropertySchema),
+});
+export type DataExtractionResult = z.infer<typeof dataExtractionResultSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// AGENT_CALL_COMPLETED
+// ---------------------------------------------------------------------------------------------------------
+
+/** Transcription: one turn of the agent interaction. */
+export const transcriptionSchema = z.looseObject({
+  speaker: openEnum(["USER", "AGENT"]),
+  text: z.string(),
+});
+export type Transcription = z.infer<typeof transcriptionSchema>;
+
+/** CallTask: present only when an agent call task initiated the call. */
+export const callTaskSchema = z.looseObject({
+  id: numericOrStringId,
+  status: optional(openEnum(["PENDING", "COMPLETED", "TERMINATED", "FAILED"])),
+});
+export type CallTask = z.infer<typeof callTaskSchema>;
+
+/** CallForwardingResult, as the call event reports it: every forwarding attempt. */
+export const callForwardingResultSchema = z.looseObject({
+  attempts: z.array(callForwardingAttemptSchema),
+});
+export type CallForwardingResult = z.infer<typeof callForwardingResultSchema>;
+
+/** WhatsAppMessageResult, as the call event reports it: every send attempt. */
+export const whatsAppMessageResultSchema = z.looseObject({
+  send_message_result_logs: z.array(sendMessageResultSchema),
+});
+export type WhatsAppMessageResult = z.infer<typeof whatsAppMessageResultSchema>;
+
+/** AppointmentResult, as the call event reports it: every appointment step. */
+export const appointmentResultSchema = z.looseObject({
+  appointment_entries: z.array(appointmentEntrySchema),
+});
+export type AppointmentResult = z.infer<typeof appointmentResultSchema>;
+
+/** ActionResult: one executed action of the call, its `data` shaped by its `type`. */
+export const actionResultSchema = z.discriminatedUnion("type", [
+  z.looseObject({ type: z.literal("CALL_FORWARDING"), action_id: id, data: callForwardingResultSchema }),
+  z.looseObject({ type: z.literal("WHATS_APP_MESSAGE"), action_id: id, data: whatsAppMessageResultSchema }),
+  z.looseObject({ type: z.literal("APPOINTMENT"), action_id: id, data: appointmentResultSchema }),
+  z.looseObject({ type: z.literal("DATA_EXTRACTION"), action_id: id, data: dataExtractionResultSchema }),
+]);
+export type ActionResult = z.infer<typeof actionResultSchema>;
+
+/** Call completed (AGENT_CALL_COMPLETED). */
+export const agentCallCompletedEventSchema = z.looseObject({
+  event: z.literal("AGENT_CALL_COMPLETED"),
+  call_id: id,
+  agent_id: id,
+  status: optional(z.string()),
+  direction: optional(openEnum(["INBOUND", "OUTBOUND"])),
+  origination: optional(z.string()),
+  destination: optional(z.string()),
+  duration: optional(z.number()),
+  call_recording_url: optional(z.string()),
+  general_transcription: optional(z.string()),
+  general_summary: optional(z.string()),
+  general_sentiment: optional(z.number()),
+  agent_transcription: optional(z.array(transcriptionSchema)),
+  agent_summary: optional(z.string()),
+  /** @deprecated by the vendor: use `agent_transcription` (which `parseWebhookEvent` fills from this). */
+  transcriptions: optional(z.array(transcriptionSchema)),
+  /** @deprecated by the vendor: use `agent_summary` (which `parseWebhookEvent` fills from this). */
+  summary: optional(z.string()),
+  metadata: optional(metadataSchema),
+  action_results: optional(z.array(actionResultSchema)),
+  call_task: optional(callTaskSchema),
+  initiated_at: optional(timestamp),
+  ended_at: optional(timestamp),
+});
+export type AgentCallCompletedEvent = z.infer<typeof agentCallCompletedEventSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// AGENT_ACTION_COMPLETED: `data` is a single result, not the lists of the call event's action_results
+// ---------------------------------------------------------------------------------------------------------
+
+/** CallForwardingResult of the action event: a single attempt, shaped like CallForwardingAttempt. */
+export const actionCallForwardingResultSchema = callForwardingAttemptSchema;
+export type ActionCallForwardingResult = z.infer<typeof actionCallForwardingResultSchema>;
+
+/** WhatsAppMessageResult of the action event: a single send attempt, shaped like SendMessageResult. */
+export const actionWhatsAppMessageResultSchema = sendMessageResultSchema;
+export type ActionWhatsAppMessageResult = z.infer<typeof actionWhatsAppMessageResultSchema>;
+
+/** AppointmentResult of the action event: a single step (documented as always SCHEDULING). */
+export const actionAppointmentResultSchema = appointmentEntrySchema;
+export type ActionAppointmentResult = z.infer<typeof actionAppointmentResultSchema>;
+
+/** DataExtractionResult of the action event: the same shape as in the call event. */
+export const actionDataExtractionResultSchema = dataExtractionResultSchema;
+export type ActionDataExtractionResult = z.infer<typeof actionDataExtractionResultSchema>;
+
+const actionEventFields = {
+  event: z.literal("AGENT_ACTION_COMPLETED"),
+  action_id: id,
+  agent_id: id,
+  call_id: id,
+  metadata: optional(metadataSchema),
+};
+
+/** Action completed (AGENT_ACTION_COMPLETED), discriminated on `action_type`. */
+export const agentActionCompletedEventSchema = z.discriminatedUnion("action_type", [
+  z.looseObject({
+    ...actionEventFields,
+    action_type: z.literal("CALL_FORWARDING"),
+    data: actionCallForwardingResultSchema,
+  }),
+  z.looseObject({
+    ...actionEventFields,
+    action_type: z.literal("DATA_EXTRACTION"),
+    data: actionDataExtractionResultSchema,
+  }),
+  z.looseObject({
+    ...actionEventFields,
+    action_type: z.literal("WHATS_APP_MESSAGE"),
+    data: actionWhatsAppMessageResultSchema,
+  }),
+  z.looseObject({
+    ...actionEventFields,
+    action_type: z.literal("APPOINTMENT"),
+    data: actionAppointmentResultSchema,
+  }),
+]);
+export type AgentActionCompletedEvent = z.infer<typeof agentActionCompletedEventSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Robocall result ("Call task webhook body"): has no `event` field
+// ---------------------------------------------------------------------------------------------------------
+
+/** One call attempt of a robocall. The statuses are documented only by example (lower case: "answered"). */
+export const robocallAttemptSchema = z.looseObject({
+  duration: optional(z.number()),
+  call_status: optional(z.string()),
+  rule_names: optional(z.array(z.string())),
+  labels: optional(z.array(z.string())),
+  timestamp: optional(timestamp),
+});
+export type RobocallAttempt = z.infer<typeof robocallAttemptSchema>;
+
+/** The body POSTed to call-task webhook subscriptions when a robocall finishes. */
+export const robocallResultEventSchema = z.looseObject({
+  robocall_id: numericOrStringId,
+  robocall_name: optional(z.string()),
+  robocall_configuration_id: id,
+  phone_number: optional(z.string()),
+  robocall_status: optional(z.string()),
+  attempts: optional(z.array(robocallAttemptSchema)),
+});
+export type RobocallResultEvent = z.infer<typeof robocallResultEventSchema>;
