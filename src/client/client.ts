@@ -1,0 +1,77 @@
+import { type RomulusSettings, resolveSettings, type StackConfigReader } from "../config";
+import { type Me, me as meSchema } from "../models/me";
+import { AgentCallTasks } from "./agent-call-tasks";
+import { Agents } from "./agents";
+import { CallTaskWebhookSubscriptions } from "./call-task-webhook-subscriptions";
+import { Calls } from "./calls";
+import { Campaigns } from "./campaigns";
+import { Contacts } from "./contacts";
+import { Transport } from "./core/transport";
+import { Robocalls } from "./robocalls";
+import { WebhookSubscriptions } from "./webhook-subscriptions";
+import { WhatsApp } from "./whatsapp";
+
+export interface RomulusClientOptions extends RomulusSettings {
+  /** Per request attempt. Default 30 s. */
+  timeoutMs?: number;
+  /** Retries of a failed request that is safe to repeat. Default 4. */
+  maxRetries?: number;
+  /** Requests in flight at once, shared by every client of the same endpoint in the process. Default 16. */
+  maxConcurrency?: number;
+  /** Read when an option is missing, before the environment variables (used inside Pulumi programs). */
+  stackConfig?: StackConfigReader;
+}
+
+/**
+ * A typed client for the whole Romulus API, one namespace per section of the reference, with request and
+ * response bodies in the API's own field names so the vendor documentation reads one-to-one.
+ *
+ * ```ts
+ * const client = new RomulusClient({ apiKey: process.env.ROMULUS_API_KEY, environment: "sandbox" });
+ * for await (const agent of client.agents.list()) console.log(agent.name);
+ * ```
+ */
+export class RomulusClient {
+  readonly baseUrl: string;
+  readonly agents: Agents;
+  readonly agentCallTasks: AgentCallTasks;
+  readonly calls: Calls;
+  readonly campaigns: Campaigns;
+  readonly contacts: Contacts;
+  readonly whatsapp: WhatsApp;
+  readonly webhookSubscriptions: WebhookSubscriptions;
+  readonly robocalls: Robocalls;
+  readonly callTaskWebhookSubscriptions: CallTaskWebhookSubscriptions;
+  private readonly transport: Transport;
+
+  constructor(options: RomulusClientOptions = {}) {
+    const settings = resolveSettings(options, options.stackConfig);
+    this.baseUrl = settings.baseUrl;
+    this.transport = new Transport({
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      timeoutMs: options.timeoutMs,
+      maxRetries: options.maxRetries,
+      maxConcurrency: options.maxConcurrency,
+    });
+    this.agents = new Agents(this.transport);
+    this.agentCallTasks = new AgentCallTasks(this.transport);
+    this.calls = new Calls(this.transport);
+    this.campaigns = new Campaigns(this.transport);
+    this.contacts = new Contacts(this.transport);
+    this.whatsapp = new WhatsApp(this.transport);
+    this.webhookSubscriptions = new WebhookSubscriptions(this.transport);
+    this.robocalls = new Robocalls(this.transport);
+    this.callTaskWebhookSubscriptions = new CallTaskWebhookSubscriptions(this.transport);
+  }
+
+  /** The organization the key belongs to: a cheap check that credentials point where they should. */
+  me(): Promise<Me> {
+    return this.transport.request({ method: "GET", path: "/v1/me", endpoint: "GET /v1/me", schema: meSchema });
+  }
+
+  /** The key, as it would appear in a string, is never part of this object's JSON form. */
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.baseUrl };
+  }
+}
