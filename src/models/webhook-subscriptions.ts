@@ -45,37 +45,52 @@ const common = {
   specifications: specifications.optional(),
 };
 
-/** entity_id and entity_type only make sense together. */
-function entityRule(body: { entity_type?: string | null; entity_id?: string | null }, ctx: z.RefinementCtx): void {
-  if (body.entity_type && !body.entity_id) {
-    ctx.addIssue({ code: "custom", path: ["entity_id"], message: "is required when entity_type is set" });
-  }
-  if (body.entity_id && !body.entity_type) {
-    ctx.addIssue({ code: "custom", path: ["entity_type"], message: "is required when entity_id is set (AGENT)" });
-  }
-}
-
 /** Whether `specifications` may be set for an event: only AGENT_ACTION_COMPLETED supports them. */
 export function specificationsAllowed(event: string): boolean {
   return event === "AGENT_ACTION_COMPLETED";
 }
 
-export const createWebhookSubscriptionRequest = z
-  .object({ event: webhookEvent, ...common })
-  .superRefine((body, ctx) => {
-    entityRule(body, ctx);
-    if (body.specifications && Object.keys(body.specifications).length > 0 && !specificationsAllowed(body.event)) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["specifications"],
-        message: `are only supported by AGENT_ACTION_COMPLETED, not ${body.event}`,
-      });
-    }
-  });
+export interface RuleIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * The rules that span fields, in one place for the client's request validation, the emulator's 400s and
+ * the provider's check: entity_id and entity_type go together; only AGENT_ACTION_COMPLETED takes
+ * specifications. `event` is absent from an update body: the emulator passes the stored one.
+ */
+export function webhookSubscriptionRules(body: {
+  event?: string | null;
+  entity_type?: string | null;
+  entity_id?: string | null;
+  specifications?: Record<string, unknown> | null;
+}): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  if (body.entity_type && !body.entity_id) {
+    issues.push({ path: "entity_id", message: "is required when entity_type is set" });
+  }
+  if (body.entity_id && !body.entity_type) {
+    issues.push({ path: "entity_type", message: "is required when entity_id is set (the only entity type is AGENT)" });
+  }
+  const specs = body.specifications ? Object.keys(body.specifications) : [];
+  if (body.event && specs.length > 0 && !specificationsAllowed(body.event)) {
+    issues.push({ path: "specifications", message: `are only supported by AGENT_ACTION_COMPLETED, not ${body.event}` });
+  }
+  return issues;
+}
+
+function addRuleIssues(body: Parameters<typeof webhookSubscriptionRules>[0], ctx: z.RefinementCtx): void {
+  for (const issue of webhookSubscriptionRules(body)) {
+    ctx.addIssue({ code: "custom", path: [issue.path], message: issue.message });
+  }
+}
+
+export const createWebhookSubscriptionRequest = z.object({ event: webhookEvent, ...common }).superRefine(addRuleIssues);
 export type CreateWebhookSubscriptionRequest = z.input<typeof createWebhookSubscriptionRequest>;
 
 /** PUT: `status` is required and `event` cannot change (changing it means a new subscription). */
-export const updateWebhookSubscriptionRequest = z.object({ status: webhookStatus, ...common }).superRefine(entityRule);
+export const updateWebhookSubscriptionRequest = z.object({ status: webhookStatus, ...common }).superRefine(addRuleIssues);
 export type UpdateWebhookSubscriptionRequest = z.input<typeof updateWebhookSubscriptionRequest>;
 
 export const webhookSubscription = z.looseObject({

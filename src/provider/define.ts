@@ -1,0 +1,88 @@
+import type { z } from "zod";
+import type { RomulusClient } from "../client";
+import type { RuleIssue } from "../models/webhook-subscriptions";
+
+/**
+ * How a resource is declared: once, field by field, the way pulumi-go-provider's `infer` does it. The
+ * generic engine (engine.ts) derives check, diff, normalisation, the API bodies and the outputs from this.
+ * A newcomer finds everything about one field (its schema, API name, default, canonical form, how it is
+ * compared and whether it forces replacement) in the resource's own file.
+ */
+export interface FieldSpec {
+  /** Validation of the user's value (camelCase shape), with messages that say what is expected. */
+  schema: z.ZodType;
+  /** The API's name for the field, when it is not simply the snake_case of ours. */
+  api?: string;
+  /** Where the value is in an API answer, when it is not at `api` (contact tags come back as objects). */
+  fromApi?: (answer: Record<string, unknown>) => unknown;
+  /** The server default, used when the program leaves the field unset. */
+  default?: unknown;
+  /** Changing the field means a new object (the API cannot change it in place). */
+  replaceOnChange?: boolean;
+  /**
+   * The canonical form of a value, applied to inputs and to what the API answers alike, so the two compare
+   * equal when they mean the same thing (labels defaulted, tags sorted). Must be idempotent.
+   */
+  normalise?: (value: unknown) => unknown;
+  /** What diff compares, when that differs from the canonical form (e.g. without server-assigned ids). */
+  comparable?: (value: unknown) => unknown;
+  /** Sent only on create: the API does not accept it in an update body. */
+  createOnly?: boolean;
+}
+
+export interface Failure {
+  property: string;
+  reason: string;
+}
+
+/** What every API object has in common. */
+export type ApiObject = { id: string | number } & Record<string, unknown>;
+
+/** The API calls behind one resource type, in the client's own terms. */
+export interface ResourceApi<TApi> {
+  create(client: RomulusClient, body: Record<string, unknown>): Promise<TApi>;
+  /** `undefined` when the object does not exist (404). */
+  get(client: RomulusClient, id: string): Promise<TApi | undefined>;
+  /** Absent when the API has no update: every field must then be `replaceOnChange`. */
+  update?(client: RomulusClient, id: string, body: Record<string, unknown>): Promise<TApi>;
+  /** Resolves when the object is gone, including when it already was (404). */
+  delete(client: RomulusClient, id: string): Promise<void>;
+  /**
+   * Objects like `body` created since `since`: what a create whose answer was lost may have left behind.
+   * The engine keeps only exact matches, so this may return more.
+   */
+  findCreated(client: RomulusClient, body: Record<string, unknown>, since: Date): Promise<TApi[]>;
+}
+
+export interface ResourceDefinition<TApi extends ApiObject = ApiObject> {
+  /** The class name, also the Pulumi type `pulumi-nodejs:dynamic/romulus:<kind>`. */
+  kind: string;
+  /** What the vendor calls it, for messages ("webhook subscription"). */
+  noun: string;
+  fields: Record<string, FieldSpec>;
+  /**
+   * Rules across fields, on the create body in the API's names (the same functions the client and the
+   * emulator use). Unknown values are left out of the body they see.
+   */
+  rules?(body: Record<string, unknown>): RuleIssue[];
+  /**
+   * Fields compared together because their meaning spans several of them (a contact's tags, given by name
+   * and by id, come back as one list). `differs` gets the canonical desired inputs and the old outputs.
+   */
+  groups?: Array<{
+    fields: string[];
+    differs(desired: Record<string, unknown>, actual: Record<string, unknown>): boolean;
+  }>;
+  /** Outputs the server adds beyond the inputs (createdAt, source, ...), in camelCase. */
+  serverOutputs(answer: TApi): Record<string, unknown>;
+  api: ResourceApi<TApi>;
+}
+
+export function defineResource<TApi extends ApiObject>(definition: ResourceDefinition<TApi>): ResourceDefinition<TApi> {
+  for (const [name, field] of Object.entries(definition.fields)) {
+    if (!definition.api.update && !field.replaceOnChange) {
+      throw new Error(`${definition.kind}.${name}: the API has no update, so the field must replace on change`);
+    }
+  }
+  return definition;
+}

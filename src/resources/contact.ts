@@ -1,0 +1,203 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { orUndefined } from "../client";
+import { type Contact as ApiContact, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
+import type { RuleIssue } from "../models/webhook-subscriptions";
+import { defineResource } from "../provider/define";
+import { stubFor } from "../provider/stub";
+import { type ResourceOutputs, resourceProps } from "./common";
+
+const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
+const text = z.string().optional();
+type Entry = Record<string, unknown>;
+
+/** Labels default to OTHER on the server; defaulting them here keeps inputs and outputs comparable. */
+const withLabel = (v: unknown) => (v as Entry[]).map((e) => ({ ...e, label: e.label ?? "OTHER" }));
+/** Sub-object ids are the server's; they never make a difference. */
+const withoutIds = (v: unknown) => (v as Entry[]).map(({ id: _id, ...rest }) => rest);
+const sortedUnique = (v: unknown) => [...new Set((v as string[]).map((s) => s.trim()))].sort();
+
+function duplicates(values: string[]): number[] {
+  const seen = new Set<string>();
+  const repeats: number[] = [];
+  values.forEach((v, i) => {
+    if (seen.has(v)) repeats.push(i);
+    seen.add(v);
+  });
+  return repeats;
+}
+
+/**
+ * A contact (`/v2/contacts`). The API's PUT replaces the whole contact, so an update always sends the
+ * complete desired contact and changing one field never loses the others.
+ */
+export const contactDefinition = defineResource<ApiContact>({
+  kind: "Contact",
+  noun: "contact",
+  fields: {
+    firstName: { schema: z.string().trim().min(1, "must not be empty") },
+    lastName: { schema: text },
+    phones: {
+      schema: z
+        .array(z.object({ number: e164, label: z.enum(PHONE_LABELS, { message: oneOf(PHONE_LABELS) }).optional() }))
+        .optional(),
+      default: [],
+      normalise: withLabel,
+      comparable: withoutIds,
+    },
+    emails: {
+      schema: z
+        .array(
+          z.object({
+            email: z.email({ message: "must be a valid email address, e.g. jane@example.com" }),
+            label: z.enum(EMAIL_LABELS, { message: oneOf(EMAIL_LABELS) }).optional(),
+          }),
+        )
+        .optional(),
+      default: [],
+      normalise: withLabel,
+      comparable: withoutIds,
+    },
+    addresses: {
+      schema: z
+        .array(
+          z.object({ addressLine: text, street: text, postalCode: text, city: text, province: text, country: text }),
+        )
+        .optional(),
+      default: [],
+      // An address field the server holds as null and one the program leaves out are the same.
+      normalise: (v) =>
+        (v as Entry[]).map((a) =>
+          Object.fromEntries(Object.entries(a).filter(([, x]) => x !== null && x !== undefined)),
+        ),
+      comparable: withoutIds,
+    },
+    jobTitle: { schema: text },
+    companyName: { schema: text },
+    website: { schema: text },
+    tags: {
+      schema: z.array(z.string().trim().min(1, "tag names must not be empty")).optional(),
+      default: [],
+      // The API answers tag objects; the field holds their names, as a set.
+      fromApi: (answer) => (answer.tags as Array<{ name: string }>).map((t) => t.name),
+      normalise: sortedUnique,
+    },
+    tagIds: {
+      schema: z.array(z.string().min(1, "tag ids must not be empty")).optional(),
+      default: [],
+      fromApi: (answer) => (answer.tags as Array<{ id: string }>).map((t) => t.id),
+      normalise: sortedUnique,
+    },
+  },
+  rules: (body) => {
+    const issues: RuleIssue[] = [];
+    const phones = ((body.phones as Entry[] | undefined) ?? []).map((p) => String(p.number));
+    for (const i of duplicates(phones)) issues.push({ path: `phones.${i}.number`, message: `repeats ${phones[i]}` });
+    const emails = ((body.emails as Entry[] | undefined) ?? []).map((e) => String(e.email).toLowerCase());
+    for (const i of duplicates(emails)) issues.push({ path: `emails.${i}.email`, message: `repeats ${emails[i]}` });
+    return issues;
+  },
+  groups: [
+    {
+      // Tags given by name and by id come back as one list of tag objects: the contact matches when it
+      // holds exactly the named tags plus the tags given by id, whatever their names.
+      fields: ["tags", "tagIds"],
+      differs: (desired, actual) => {
+        const held = ((actual.assignedTags as Array<{ id: string; name: string }> | undefined) ?? []).map((t) => ({
+          id: t.id,
+          name: t.name,
+        }));
+        const names = new Set(desired.tags as string[]);
+        const ids = new Set(desired.tagIds as string[]);
+        if ([...ids].some((id) => !held.some((t) => t.id === id))) return true;
+        const expected = new Set([...names, ...held.filter((t) => ids.has(t.id)).map((t) => t.name)]);
+        const got = new Set(held.map((t) => t.name));
+        return expected.size !== got.size || [...expected].some((n) => !got.has(n));
+      },
+    },
+  ],
+  serverOutputs: (answer) => ({
+    source: answer.source,
+    assignedTags: answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
+    createdAt: answer.created_at,
+    updatedAt: answer.updated_at,
+  }),
+  api: {
+    create: (client, body) => client.contacts.create(body as never),
+    get: (client, id) => orUndefined(client.contacts.get(id)),
+    update: (client, id, body) => client.contacts.update(id, body as never),
+    delete: (client, id) => orUndefined(client.contacts.delete(id)).then(() => undefined),
+    findCreated: async (client, body, since) => {
+      const phones = body.phones as Array<{ number: string }> | undefined;
+      const filters = phones?.[0] ? { phone: phones[0].number } : { first_name: String(body.first_name) };
+      return await client.contacts.search({ ...filters, created_at_range: { from: since.toISOString() } }).toArray();
+    },
+  },
+});
+
+export interface ContactPhone {
+  /** E.164, e.g. +39012345678. */
+  number: pulumi.Input<string>;
+  /** EXTENSION, PRIMARY, SECONDARY, MOBILE, HOME, JOB or OTHER (default). */
+  label?: pulumi.Input<(typeof PHONE_LABELS)[number]>;
+}
+export interface ContactEmail {
+  email: pulumi.Input<string>;
+  /** PRIMARY, SECONDARY, JOB, HOME or OTHER (default). */
+  label?: pulumi.Input<(typeof EMAIL_LABELS)[number]>;
+}
+export interface ContactAddress {
+  addressLine?: pulumi.Input<string>;
+  street?: pulumi.Input<string>;
+  postalCode?: pulumi.Input<string>;
+  city?: pulumi.Input<string>;
+  province?: pulumi.Input<string>;
+  country?: pulumi.Input<string>;
+}
+export interface ContactArgs {
+  firstName: pulumi.Input<string>;
+  lastName?: pulumi.Input<string>;
+  phones?: pulumi.Input<pulumi.Input<ContactPhone>[]>;
+  emails?: pulumi.Input<pulumi.Input<ContactEmail>[]>;
+  addresses?: pulumi.Input<pulumi.Input<ContactAddress>[]>;
+  jobTitle?: pulumi.Input<string>;
+  companyName?: pulumi.Input<string>;
+  website?: pulumi.Input<string>;
+  /** Tag names; a set (order and repeats do not matter). Tags are created on first use. */
+  tags?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Ids of existing tags. */
+  tagIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The id of an existing contact to take over instead of creating one. */
+  importId?: pulumi.Input<string>;
+}
+
+const SERVER_OUTPUTS = ["source", "assignedTags", "createdAt", "updatedAt", "organizationId"] as const;
+
+export class Contact extends pulumi.dynamic.Resource {
+  declare readonly firstName: pulumi.Output<string>;
+  declare readonly lastName: pulumi.Output<string | undefined>;
+  declare readonly phones: pulumi.Output<Array<{ id: string; number: string; label: string }>>;
+  declare readonly emails: pulumi.Output<Array<{ id: string; email: string; label: string }>>;
+  declare readonly addresses: pulumi.Output<Array<{ id: string } & Record<string, string>>>;
+  declare readonly jobTitle: pulumi.Output<string | undefined>;
+  declare readonly companyName: pulumi.Output<string | undefined>;
+  declare readonly website: pulumi.Output<string | undefined>;
+  declare readonly tags: pulumi.Output<string[]>;
+  declare readonly tagIds: pulumi.Output<string[]>;
+  /** API, INTEGRATION, IMPORT, USER, CHAT or INTERNAL; API for contacts created here. */
+  declare readonly source: pulumi.Output<string>;
+  /** Every tag the contact holds, with the ids the server gave them. */
+  declare readonly assignedTags: pulumi.Output<Array<{ id: string; name: string; color?: string }>>;
+  declare readonly createdAt: ResourceOutputs["createdAt"];
+  declare readonly updatedAt: ResourceOutputs["updatedAt"];
+  declare readonly organizationId: ResourceOutputs["organizationId"];
+
+  constructor(name: string, args: ContactArgs, opts?: pulumi.CustomResourceOptions) {
+    super(stubFor("Contact"), name, resourceProps(contactDefinition, args, SERVER_OUTPUTS), opts, "romulus", "Contact");
+  }
+
+  /** Reads an existing contact by id without managing it. */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): Contact {
+    return new Contact(name, {} as ContactArgs, { ...opts, id });
+  }
+}

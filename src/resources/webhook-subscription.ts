@@ -1,0 +1,151 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { orUndefined } from "../client";
+import {
+  ACTION_TYPES,
+  type WebhookSubscription as ApiWebhookSubscription,
+  ATTEMPTS_RANGE,
+  INTERVAL_RANGE,
+  WEBHOOK_DEFAULTS,
+  WEBHOOK_ENTITY_TYPES,
+  WEBHOOK_EVENTS,
+  WEBHOOK_STATUSES,
+  webhookSubscriptionRules,
+  webhookUrl,
+} from "../models/webhook-subscriptions";
+import { defineResource } from "../provider/define";
+import { stubFor } from "../provider/stub";
+import { type ResourceOutputs, resourceProps } from "./common";
+
+const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
+const between = (r: { min: number; max: number }, unit = "") =>
+  `must be a whole number between ${r.min} and ${r.max}${unit}`;
+
+/**
+ * A webhook subscription (`/v1/webhook-subscriptions`): Romulus POSTs the chosen event to `url`.
+ * `event` cannot change in place (the update body has none), so changing it replaces the subscription.
+ */
+export const webhookSubscriptionDefinition = defineResource<ApiWebhookSubscription>({
+  kind: "WebhookSubscription",
+  noun: "webhook subscription",
+  fields: {
+    event: {
+      schema: z.enum(WEBHOOK_EVENTS, { message: oneOf(WEBHOOK_EVENTS) }),
+      replaceOnChange: true,
+      createOnly: true,
+    },
+    url: { schema: webhookUrl },
+    status: {
+      schema: z.enum(WEBHOOK_STATUSES, { message: oneOf(WEBHOOK_STATUSES) }).optional(),
+      default: WEBHOOK_DEFAULTS.status,
+    },
+    entityType: { schema: z.enum(WEBHOOK_ENTITY_TYPES, { message: oneOf(WEBHOOK_ENTITY_TYPES) }).optional() },
+    entityId: { schema: z.string().min(1, "must not be empty").optional() },
+    attempts: {
+      schema: z
+        .number()
+        .int(between(ATTEMPTS_RANGE))
+        .min(ATTEMPTS_RANGE.min, between(ATTEMPTS_RANGE))
+        .max(ATTEMPTS_RANGE.max, between(ATTEMPTS_RANGE))
+        .optional(),
+      default: WEBHOOK_DEFAULTS.attempts,
+    },
+    attemptsIntervalSeconds: {
+      schema: z
+        .number()
+        .int(between(INTERVAL_RANGE, " seconds"))
+        .min(INTERVAL_RANGE.min, between(INTERVAL_RANGE, " seconds"))
+        .max(INTERVAL_RANGE.max, between(INTERVAL_RANGE, " seconds"))
+        .optional(),
+      default: WEBHOOK_DEFAULTS.attempts_interval_seconds,
+    },
+    specifications: {
+      schema: z
+        .strictObject(
+          {
+            ACTION_ID: z.string().min(1, "must not be empty").optional(),
+            ACTION_TYPE: z.enum(ACTION_TYPES, { message: oneOf(ACTION_TYPES) }).optional(),
+          },
+          {
+            error: (issue) =>
+              issue.code === "unrecognized_keys" ? "may only have the keys ACTION_ID and ACTION_TYPE" : undefined,
+          },
+        )
+        .optional(),
+      default: {},
+      // An empty value and an absent one mean the same to the API.
+      normalise: (v) =>
+        Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== ""),
+        ),
+    },
+  },
+  rules: webhookSubscriptionRules,
+  serverOutputs: (answer) => ({ createdAt: answer.created_at, updatedAt: answer.updated_at }),
+  api: {
+    create: (client, body) => client.webhookSubscriptions.create(body as never),
+    get: (client, id) => orUndefined(client.webhookSubscriptions.get(id)),
+    update: (client, id, body) => client.webhookSubscriptions.update(id, body as never),
+    delete: (client, id) => orUndefined(client.webhookSubscriptions.delete(id)).then(() => undefined),
+    findCreated: async (client, body, since) =>
+      (await client.webhookSubscriptions.list().toArray()).filter(
+        (s) => s.event === body.event && s.url === body.url && (!s.created_at || new Date(s.created_at) >= since),
+      ),
+  },
+});
+
+export interface WebhookSubscriptionArgs {
+  /** AGENT_CALL_COMPLETED or AGENT_ACTION_COMPLETED. Changing it replaces the subscription. */
+  event: pulumi.Input<(typeof WEBHOOK_EVENTS)[number]>;
+  /** Where Romulus POSTs the events; may carry a token (pass it as a secret). */
+  url: pulumi.Input<string>;
+  /** ACTIVE (default) or DISABLED. */
+  status?: pulumi.Input<(typeof WEBHOOK_STATUSES)[number]>;
+  /** AGENT, to receive the events of one agent only; requires `entityId`. */
+  entityType?: pulumi.Input<(typeof WEBHOOK_ENTITY_TYPES)[number]>;
+  /** The agent's id, with `entityType: "AGENT"`. */
+  entityId?: pulumi.Input<string>;
+  /** Delivery attempts before giving up (default 3). */
+  attempts?: pulumi.Input<number>;
+  /** Seconds between attempts (default 10). */
+  attemptsIntervalSeconds?: pulumi.Input<number>;
+  /** AGENT_ACTION_COMPLETED only: `{ ACTION_TYPE: "APPOINTMENT" }` or `{ ACTION_ID: "..." }`. */
+  specifications?: pulumi.Input<{
+    ACTION_ID?: pulumi.Input<string>;
+    ACTION_TYPE?: pulumi.Input<(typeof ACTION_TYPES)[number]>;
+  }>;
+  /** The id of an existing subscription to take over instead of creating one (`import` does not work with dynamic providers). */
+  importId?: pulumi.Input<string>;
+}
+
+const SERVER_OUTPUTS = ["createdAt", "updatedAt", "organizationId"] as const;
+
+export class WebhookSubscription extends pulumi.dynamic.Resource {
+  declare readonly event: pulumi.Output<string>;
+  declare readonly url: pulumi.Output<string>;
+  declare readonly status: pulumi.Output<string>;
+  declare readonly entityType: pulumi.Output<string | undefined>;
+  declare readonly entityId: pulumi.Output<string | undefined>;
+  declare readonly attempts: pulumi.Output<number>;
+  declare readonly attemptsIntervalSeconds: pulumi.Output<number>;
+  declare readonly specifications: pulumi.Output<Record<string, string>>;
+  declare readonly createdAt: ResourceOutputs["createdAt"];
+  declare readonly updatedAt: ResourceOutputs["updatedAt"];
+  declare readonly organizationId: ResourceOutputs["organizationId"];
+
+  constructor(name: string, args: WebhookSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      stubFor("WebhookSubscription"),
+      name,
+      resourceProps(webhookSubscriptionDefinition, args, SERVER_OUTPUTS),
+      opts,
+      "romulus",
+      "WebhookSubscription",
+    );
+  }
+
+  /** Reads an existing subscription by id without managing it. */
+  static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): WebhookSubscription {
+    return new WebhookSubscription(name, {} as WebhookSubscriptionArgs, { ...opts, id });
+  }
+}
