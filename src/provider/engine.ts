@@ -80,7 +80,7 @@ export function check(def: Definition, news: Props): { inputs: Props; failures: 
     if (!result.success) {
       for (const issue of result.error.issues) {
         const path = propertyPath([name, ...issue.path]);
-        const missing = issue.code === "invalid_type" && issue.input === undefined;
+        const missing = value === undefined || value === null;
         failures.push({ property: path, reason: `${path} ${missing ? "is required" : issue.message}` });
       }
       continue;

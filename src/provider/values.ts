@@ -18,7 +18,7 @@ export type JsonObject = { [key: string]: Json };
 
 /** `addressLine` -> `address_line`; keys the API spells in upper case (`ACTION_ID`) stay as they are. */
 export function toSnake(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  return /[a-z]/.test(key) ? key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase() : key;
 }
 /** `address_line` -> `addressLine`; only all-lower-case keys are converted, so `ACTION_ID` survives. */
 export function toCamel(key: string): string {
