@@ -5,6 +5,7 @@ import { type Contact as ApiContact, EMAIL_LABELS, e164, PHONE_LABELS } from "..
 import type { RuleIssue } from "../models/webhook-subscriptions";
 import { defineResource } from "../provider/define";
 import { stubFor } from "../provider/stub";
+import { sameValue } from "../provider/values";
 import { type ResourceOutputs, resourceProps } from "./common";
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
@@ -103,10 +104,11 @@ export const contactDefinition = defineResource<ApiContact>({
       // holds exactly the named tags plus the tags given by id, whatever their names.
       fields: ["tags", "tagIds"],
       differs: (desired, actual) => {
-        const held = ((actual.assignedTags as Array<{ id: string; name: string }> | undefined) ?? []).map((t) => ({
-          id: t.id,
-          name: t.name,
-        }));
+        const assigned = actual.assignedTags as Array<{ id: string; name: string }> | undefined;
+        // State written without assignedTags (inputs compared with inputs): compare by value.
+        if (!assigned)
+          return !sameValue(desired.tags, actual.tags ?? []) || !sameValue(desired.tagIds, actual.tagIds ?? []);
+        const held = assigned.map((t) => ({ id: t.id, name: t.name }));
         const names = new Set(desired.tags as string[]);
         const ids = new Set(desired.tagIds as string[]);
         if ([...ids].some((id) => !held.some((t) => t.id === id))) return true;
