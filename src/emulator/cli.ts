@@ -1,0 +1,132 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_API_KEYS,
+  DEFAULT_CLI_PORT,
+  DEFAULT_HOST,
+  type Emulator,
+  startEmulator,
+} from "./index";
+
+const USAGE = `Usage: romulus-emulator [options]
+
+A local emulator of the Romulus API (state per organization, webhooks, faults, control API at /__emulator/).
+
+Options:
+  --port N            port to listen on (default ${DEFAULT_CLI_PORT}; 0 picks a free one)
+  --host H            address to bind (default ${DEFAULT_HOST})
+  --api-key KEY[:ORG] accept KEY for organization ORG (default organization emulator-org);
+                      repeatable; replaces the default keys
+  --seed FILE         seed data (JSON, same format as a state file) instead of the bundled seed
+  --state FILE        keep the state in FILE across restarts (written atomically after changes)
+  --faults SPEC       fault injection: compact syntax, JSON, or a file holding either; repeatable
+  --log               log requests (JSON lines on stdout; never headers)
+  -h, --help          show this help
+
+Default keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (${k.organizationId})`).join(", ")}.
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`romulus-emulator: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values: {
+    port?: string;
+    host?: string;
+    "api-key"?: string[];
+    seed?: string;
+    state?: string;
+    faults?: string[];
+    log?: boolean;
+    help?: boolean;
+  };
+  try {
+    ({ values } = parseArgs({
+      args: process.argv.slice(2),
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        "api-key": { type: "string", multiple: true },
+        seed: { type: "string" },
+        state: { type: "string" },
+        faults: { type: "string", multiple: true },
+        log: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  let port = DEFAULT_CLI_PORT;
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      fail(`--port must be 0..65535, got "${values.port}"`);
+    port = Number(values.port);
+  }
+  if (values.host !== undefined && values.host.trim() === "") fail("--host must not be empty");
+  for (const key of values["api-key"] ?? []) {
+    const i = key.lastIndexOf(":");
+    if (key === "" || i === 0 || (i >= 0 && i === key.length - 1)) fail("--api-key must be KEY or KEY:ORG");
+  }
+  let faults: string | undefined;
+  if (values.faults !== undefined) {
+    const { parseFaultSpecs } = await import("./faults");
+    const { resolveFaultSpec } = await import("./index");
+    try {
+      // Several flags combine their rules; each may be a file.
+      const specs = values.faults.map((f) => JSON.stringify(resolveFaultSpec(f)));
+      faults = JSON.stringify(parseFaultSpecs(specs));
+    } catch (err) {
+      fail((err as Error).message);
+    }
+  }
+
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      port,
+      host: values.host ?? DEFAULT_HOST,
+      ...(values["api-key"] ? { apiKeys: values["api-key"] } : {}),
+      ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      ...(values.state !== undefined ? { statePath: values.state } : {}),
+      ...(faults !== undefined ? { faults } : {}),
+      logger: values.log ?? false,
+    });
+  } catch (err) {
+    process.stderr.write(`romulus-emulator: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+
+  const keysLine = values["api-key"]
+    ? `API keys: ${values["api-key"].length} key(s) given with --api-key`
+    : `API keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (organization ${k.organizationId})`).join(", ")}`;
+  process.stdout.write(`Romulus emulator listening on ${emulator.url}\n${keysLine}\n`);
+  if (!values["api-key"])
+    process.stdout.write(`Try: curl -H "Authorization: ${DEFAULT_API_KEY}" ${emulator.url}/v1/me\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    emulator.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`romulus-emulator: error while stopping on ${signal}: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+void main();

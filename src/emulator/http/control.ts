@@ -1,0 +1,108 @@
+import type { DeliveryRecord } from "../delivery";
+import type { FaultSpec } from "../faults";
+import type { CompleteCallInput } from "../model/calls";
+import { badRequest } from "../model/errors";
+import type { CompleteRobocallInput } from "../model/robocalls";
+import type { StoredObject } from "../model/store";
+import type { Counters, RequestLogEntry } from "./stats";
+
+/**
+ * The control operations: what tests and demos do to the emulator beside calling the API. Exposed as
+ * methods of the `Emulator` object and over HTTP under `/__emulator/` (no authentication: the emulator
+ * is a local test tool; never expose it beyond loopback):
+ *
+ * | HTTP                                           | method                                   |
+ * |------------------------------------------------|------------------------------------------|
+ * | `POST /__emulator/reset`                       | `reset()`: back to the seed, logs, counters and deliveries cleared |
+ * | `GET /__emulator/counters`                     | `counters()`: `{"total": n, "GET /v2/contacts/:contactId": n, "faults.429": n, …}` |
+ * | `DELETE /__emulator/counters`                  | `resetCounters()`                        |
+ * | `GET /__emulator/requests`                     | `requests()`: method, path, route, status, organization, durationMs, at, fault |
+ * | `GET /__emulator/deliveries`                   | `deliveries()`: one record per webhook delivery attempt |
+ * | `GET /__emulator/orgs/:org/:kind`              | `objects(org, kind)`                     |
+ * | `POST /__emulator/orgs/:org/:kind`             | `insert(org, kind, object)` (id and timestamps filled in when absent) |
+ * | `GET /__emulator/orgs/:org/:kind/:id`          | `object(org, kind, id)`                  |
+ * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change) |
+ * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
+ * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?})` |
+ * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
+ * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax; `off` clears |
+ * | `GET /__emulator/faults`                       | the fault injector's statistics          |
+ *
+ * Kinds: webhook-subscriptions, call-task-webhook-subscriptions, contacts, agents, whatsapp-bots,
+ * robocall-configurations, calls, agent-call-tasks, campaigns, robocall-tasks (and the model's own tags,
+ * campaign-call-tasks, whatsapp-messages). `org` defaults to the default organization in completeCall and
+ * completeRobocall.
+ */
+export interface ControlOps {
+  reset(): void;
+  counters(): Counters;
+  resetCounters(): void;
+  requests(): RequestLogEntry[];
+  deliveries(): DeliveryRecord[];
+  objects(org: string, kind: string): StoredObject[];
+  object(org: string, kind: string, id: string | number): StoredObject;
+  insert(org: string, kind: string, object: Record<string, unknown>): StoredObject;
+  edit(org: string, kind: string, id: string | number, patch: Record<string, unknown>): StoredObject;
+  remove(org: string, kind: string, id: string | number): void;
+  completeCall(input: CompleteCallInput & { org?: string }): { call: object; events: object[] };
+  completeRobocall(input: CompleteRobocallInput & { org?: string }): { task: object; webhook: object };
+  setFaults(spec: FaultSpec | string | undefined): void;
+  faultStats(): Record<string, number>;
+}
+
+export type ControlRoute = (
+  method: string | readonly string[],
+  url: string,
+  handler: (req: { params: Record<string, string>; query: Record<string, unknown>; body: unknown }) => unknown,
+) => void;
+
+function objectBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw badRequest({ field: "body", message: "must be a JSON object" });
+  }
+  return body as Record<string, unknown>;
+}
+
+export function registerControl(route: ControlRoute, ops: ControlOps): void {
+  route("POST", "/__emulator/reset", () => {
+    ops.reset();
+    return { reset: true };
+  });
+  route("GET", "/__emulator/counters", () => ops.counters());
+  route("DELETE", "/__emulator/counters", () => {
+    ops.resetCounters();
+    return undefined;
+  });
+  route("GET", "/__emulator/requests", () => ops.requests());
+  route("GET", "/__emulator/deliveries", () => ops.deliveries());
+  route("GET", "/__emulator/orgs/:org/:kind", ({ params }) => ops.objects(params.org!, params.kind!));
+  route("POST", "/__emulator/orgs/:org/:kind", ({ params, body }) =>
+    ops.insert(params.org!, params.kind!, objectBody(body)),
+  );
+  const one = "/__emulator/orgs/:org/:kind/:id";
+  route("GET", one, ({ params }) => ops.object(params.org!, params.kind!, params.id!));
+  route("PATCH", one, ({ params, body }) => ops.edit(params.org!, params.kind!, params.id!, objectBody(body)));
+  route("DELETE", one, ({ params }) => {
+    ops.remove(params.org!, params.kind!, params.id!);
+    return undefined;
+  });
+  route("POST", "/__emulator/calls/complete", ({ body }) =>
+    ops.completeCall(objectBody(body) as unknown as CompleteCallInput & { org?: string }),
+  );
+  route("POST", "/__emulator/robocalls/:taskId/complete", ({ params, body }) => {
+    const input = body === undefined ? {} : objectBody(body);
+    return ops.completeRobocall({ ...input, taskId: params.taskId! } as CompleteRobocallInput & { org?: string });
+  });
+  route("PUT", "/__emulator/faults", ({ body }) => {
+    let spec: FaultSpec | string | undefined;
+    if (typeof body === "string") spec = body;
+    else if (body === undefined || body === null) spec = undefined;
+    else {
+      const b = objectBody(body);
+      spec = typeof b.spec === "string" ? b.spec : (b as unknown as FaultSpec);
+    }
+    ops.setFaults(spec);
+    return ops.faultStats();
+  });
+  route("GET", "/__emulator/faults", () => ops.faultStats());
+}

@@ -1,0 +1,17 @@
+import type { RomulusModel } from "../model";
+
+/** What a route handler sees: the caller's organization and the parsed request. No HTTP objects. */
+export interface ApiRequest {
+  org: string;
+  params: Record<string, string>;
+  query: Record<string, unknown>;
+  body: unknown;
+}
+
+/** Answers the JSON to send with 200, or undefined for 204 No Content. Throws ApiError for the rest. */
+export type ApiHandler = (req: ApiRequest) => unknown;
+
+export interface ApiRouter {
+  readonly model: RomulusModel;
+  route(methods: string | readonly string[], url: string, handler: ApiHandler): void;
+}

@@ -1,0 +1,248 @@
+import { z } from "zod";
+import { contactData } from "../../models/agent-call-tasks";
+import { type Call, callSearchFilters } from "../../models/calls";
+import { requireAgent } from "./agents";
+import {
+  type CallCompletion,
+  containsCI,
+  isE164,
+  iso,
+  type ModelContext,
+  type PageParams,
+  parseInstant,
+  springPage,
+  uuid,
+} from "./common";
+import { ApiError, badRequest, notFound, parseWith } from "./errors";
+import { clone, type StoredObject } from "./store";
+
+const KIND = "calls";
+
+/** Stored alongside a call for filters and events; not part of the documented Call object. */
+const HIDDEN = ["contact_data", "endpoint_id", "did_id"] as const;
+
+/** Like the client's request schema, except that `to` is not checked here: a bad number is a FAILED call. */
+const outboundCallBody = z.object({
+  to: z.string({ message: "is required" }),
+  contact_data: contactData.optional(),
+  campaign_id: z.string().optional(),
+});
+
+function publicCall(call: StoredObject): Call {
+  const out: Record<string, unknown> = { ...call };
+  for (const k of HIDDEN) delete out[k];
+  return out as Call;
+}
+
+/**
+ * `POST /v1/ai-agents/agents/{agentId}/call`. The agent must exist (404). A `to` that is not E.164 answers
+ * 200 with a FAILED call carrying `error_message` (documented); a valid one answers INITIATED and, after
+ * `outboundCallCompletionMs`, completes and fires AGENT_CALL_COMPLETED.
+ */
+export function startOutboundCall(ctx: ModelContext, org: string, agentId: string, body: unknown): Call {
+  const agent = requireAgent(ctx, org, agentId);
+  const req = parseWith(outboundCallBody, body);
+  const origination = agent.outbound_cli ?? null;
+  if (!isE164(req.to)) {
+    const failed = {
+      id: uuid(),
+      agent_id: agentId,
+      status: "FAILED",
+      direction: "OUTBOUND",
+      origination,
+      destination: req.to,
+      error_message: "Phone number is invalid",
+      ...(req.campaign_id ? { campaign_id: req.campaign_id } : {}),
+      contact_data: req.contact_data ?? null,
+    };
+    return publicCall(ctx.store.put(org, KIND, failed));
+  }
+  const call = {
+    id: uuid(),
+    agent_id: agentId,
+    status: "INITIATED",
+    direction: "OUTBOUND",
+    origination,
+    destination: req.to,
+    initiated_at: iso(ctx.now()),
+    ...(req.campaign_id ? { campaign_id: req.campaign_id } : {}),
+    contact_data: req.contact_data ?? null,
+  };
+  const stored = ctx.store.put(org, KIND, call);
+  if (ctx.outboundCallCompletionMs > 0) {
+    ctx.hooks.later(ctx.outboundCallCompletionMs, () => {
+      const current = ctx.store.peek(org, KIND, call.id);
+      if (current?.status === "INITIATED") finishCall(ctx, org, current, {});
+    });
+  }
+  return publicCall(stored);
+}
+
+export interface CompleteCallInput {
+  agentId: string;
+  /** Complete this existing call (INITIATED); otherwise a new call is recorded. */
+  callId?: string;
+  /** Number the agent talked to (default +390101010101). */
+  to?: string;
+  direction?: "OUTBOUND" | "INBOUND";
+  duration?: number;
+  contactData?: CallCompletion["contactData"];
+  /** Action results as in AGENT_CALL_COMPLETED `action_results`; each also fires AGENT_ACTION_COMPLETED. */
+  actions?: unknown[];
+  /** The agent call task this call belongs to (it becomes COMPLETED). */
+  callTaskId?: string;
+  transcript?: Array<{ speaker: "AGENT" | "USER"; text: string }>;
+  summary?: string;
+  sentiment?: number;
+}
+
+function finishCall(
+  ctx: ModelContext,
+  org: string,
+  stored: StoredObject,
+  input: Omit<CompleteCallInput, "agentId" | "callId" | "to" | "direction">,
+): { call: Call; events: object[] } {
+  const agentId = String(stored.agent_id);
+  const now = ctx.now();
+  const duration = input.duration ?? 42;
+  const transcript = input.transcript ?? [
+    { speaker: "AGENT" as const, text: "Hello, how can I help you today?" },
+    { speaker: "USER" as const, text: "I'd like to schedule an appointment for next week." },
+  ];
+  const summary = input.summary ?? "The customer asked to schedule an appointment for the following week.";
+  const base = `https://storage.emulator.romulus.invalid/call-recordings/${org}/${stored.id}`;
+  let callTask: CallCompletion["callTask"];
+  if (input.callTaskId) {
+    const task = ctx.store.peek(org, "agent-call-tasks", input.callTaskId);
+    if (!task || task.agent_id !== agentId)
+      throw notFound(`Agent call task ${input.callTaskId} not found`, "callTaskId");
+    const done = {
+      ...clone(task),
+      status: "COMPLETED",
+      attempts: Number(task.attempts ?? 0) + 1,
+      next_attempt_at: null,
+      updated_at: iso(now),
+    };
+    ctx.store.put(org, "agent-call-tasks", done);
+    callTask = { id: String(done.id), status: "COMPLETED" };
+  }
+  const call: StoredObject = {
+    ...clone(stored),
+    status: "COMPLETED",
+    duration,
+    has_voicemail: false,
+    call_recording_url: `${base}/general.mp3`,
+    transcription: transcript.map((t) => t.text).join(" "),
+    summary,
+    sentiment: input.sentiment ?? 75,
+    agent_call_recording_url: `${base}/agent.mp3`,
+    agent_transcription: transcript.map((t, ordinal) => ({ ordinal, speaker: t.speaker, text: t.text })),
+    agent_summary: summary,
+    initiated_at: stored.initiated_at ?? iso(new Date(now.getTime() - duration * 1000)),
+    ended_at: iso(now),
+    ...(callTask ? { call_task_id: callTask.id } : {}),
+  };
+  ctx.store.put(org, KIND, call);
+  const stored_cd = (stored.contact_data ?? {}) as Record<string, string | null | undefined>;
+  const contact: NonNullable<CallCompletion["contactData"]> = input.contactData ?? {
+    email: stored_cd.email ?? null,
+    name: stored_cd.name ?? null,
+    timezone: stored_cd.timezone ?? null,
+    phone_number: String(call.direction === "INBOUND" ? call.origination : call.destination),
+  };
+  const pub = publicCall(call);
+  const completion: CallCompletion = { call: pub as CallCompletion["call"], agentId, contactData: contact };
+  if (input.actions !== undefined) completion.actions = input.actions;
+  if (callTask !== undefined) completion.callTask = callTask;
+  const events = ctx.hooks.callCompleted(org, completion);
+  return { call: pub, events };
+}
+
+/**
+ * Control operation: an agent call of the organization completes (the agent must exist). Completes the
+ * given INITIATED call or records a new one, then AGENT_CALL_COMPLETED (and one AGENT_ACTION_COMPLETED per
+ * action) is delivered. Answers the call and the events.
+ */
+export function completeCall(ctx: ModelContext, org: string, input: CompleteCallInput) {
+  if (!input || typeof input.agentId !== "string") throw badRequest({ field: "agentId", message: "is required" });
+  const agent = requireAgent(ctx, org, input.agentId);
+  if (input.callId) {
+    const stored = ctx.store.peek(org, KIND, input.callId);
+    if (!stored) throw notFound(`Call ${input.callId} not found`, "callId");
+    if (stored.agent_id !== input.agentId) throw badRequest({ field: "callId", message: "belongs to another agent" });
+    if (stored.status !== "INITIATED") {
+      throw new ApiError(409, { status: 409, error: "Conflict", message: `Call ${stored.id} is ${stored.status}` });
+    }
+    return finishCall(ctx, org, stored, input);
+  }
+  const direction = input.direction ?? "OUTBOUND";
+  const other = input.to ?? "+390101010101";
+  const outbound = direction === "OUTBOUND";
+  const call: StoredObject = {
+    id: uuid(),
+    agent_id: agent.id,
+    status: "INITIATED",
+    direction,
+    origination: outbound ? (agent.outbound_cli ?? null) : other,
+    destination: outbound ? other : (agent.outbound_cli ?? null),
+    initiated_at: iso(new Date(ctx.now().getTime() - (input.duration ?? 42) * 1000)),
+  };
+  return finishCall(ctx, org, call, input);
+}
+
+type Predicate = (c: Record<string, unknown>) => boolean;
+
+function instantRange(preds: Predicate[], key: string, from: string | undefined, to: string | undefined, name: string) {
+  const f = from ? parseInstant(from, `${name}_from`) : undefined;
+  const t = to ? parseInstant(to, `${name}_to`) : undefined;
+  if (f === undefined && t === undefined) return;
+  preds.push((c) => {
+    if (typeof c[key] !== "string") return false;
+    const v = Date.parse(c[key] as string);
+    return (f === undefined || v >= f) && (t === undefined || v <= t);
+  });
+}
+
+/**
+ * `GET /v1/pbxes/calls/search` with every documented filter, AND-ed. Newest first (initiated_at
+ * descending, then id).
+ */
+export function searchCalls(ctx: ModelContext, org: string, query: Record<string, unknown>, page: PageParams) {
+  const { page: _p, size: _s, ...filters } = query;
+  const q = parseWith(callSearchFilters, filters);
+  const preds: Predicate[] = [];
+  const exact = (key: string, value: string | undefined) => {
+    if (value !== undefined && value !== "") preds.push((c) => c[key] === value);
+  };
+  exact("id", q.id);
+  exact("caller_user_id", q.caller_user_id);
+  exact("callee_user_id", q.callee_user_id);
+  exact("agent_id", q.agent_id);
+  exact("endpoint_id", q.endpoint_id);
+  exact("did_id", q.did_id);
+  exact("campaign_id", q.campaign_id);
+  if (q.user_id) preds.push((c) => c.caller_user_id === q.user_id || c.callee_user_id === q.user_id);
+  if (q.origination) preds.push((c) => typeof c.origination === "string" && c.origination.includes(q.origination!));
+  if (q.destination) preds.push((c) => typeof c.destination === "string" && c.destination.includes(q.destination!));
+  if (q.caller_label) preds.push((c) => containsCI(c.caller_label, q.caller_label!));
+  if (q.callee_label) preds.push((c) => containsCI(c.callee_label, q.callee_label!));
+  if (q.direction) preds.push((c) => String(c.direction ?? "").toUpperCase() === q.direction!.toUpperCase());
+  if (q.status) preds.push((c) => String(c.status ?? "").toUpperCase() === q.status!.toUpperCase());
+  if (q.duration_from !== undefined)
+    preds.push((c) => typeof c.duration === "number" && c.duration >= q.duration_from!);
+  if (q.duration_to !== undefined) preds.push((c) => typeof c.duration === "number" && c.duration <= q.duration_to!);
+  if (q.has_voicemail !== undefined) {
+    const wanted = q.has_voicemail === true || q.has_voicemail === "true";
+    preds.push((c) => (c.has_voicemail === true) === wanted);
+  }
+  instantRange(preds, "initiated_at", q.initiated_at_from, q.initiated_at_to, "initiated_at");
+  instantRange(preds, "ended_at", q.ended_at_from, q.ended_at_to, "ended_at");
+
+  const found = ctx.store.scan(org, KIND).filter((c) => preds.every((p) => p(c)));
+  const time = (c: StoredObject) => (typeof c.initiated_at === "string" ? Date.parse(c.initiated_at) : 0);
+  found.sort((a, b) => time(b) - time(a) || (String(a.id) < String(b.id) ? -1 : 1));
+  return springPage(
+    found.map((c) => publicCall(clone(c))),
+    page,
+  );
+}
