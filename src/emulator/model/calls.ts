@@ -28,6 +28,24 @@ const outboundCallBody = z.object({
   campaign_id: z.string().optional(),
 });
 
+/** The outbound-call answer shows the documented subset (campaign_id and contact data are kept for search). */
+const ANSWER_KEYS = [
+  "id",
+  "agent_id",
+  "status",
+  "direction",
+  "origination",
+  "destination",
+  "initiated_at",
+  "error_message",
+];
+
+function answer(call: StoredObject): Call {
+  const out: Record<string, unknown> = {};
+  for (const k of ANSWER_KEYS) if (call[k] !== undefined) out[k] = call[k];
+  return out as Call;
+}
+
 function publicCall(call: StoredObject): Call {
   const out: Record<string, unknown> = { ...call };
   for (const k of HIDDEN) delete out[k];
@@ -55,7 +73,7 @@ export function startOutboundCall(ctx: ModelContext, org: string, agentId: strin
       ...(req.campaign_id ? { campaign_id: req.campaign_id } : {}),
       contact_data: req.contact_data ?? null,
     };
-    return publicCall(ctx.store.put(org, KIND, failed));
+    return answer(ctx.store.put(org, KIND, failed));
   }
   const call = {
     id: uuid(),
@@ -75,7 +93,7 @@ export function startOutboundCall(ctx: ModelContext, org: string, agentId: strin
       if (current?.status === "INITIATED") finishCall(ctx, org, current, {});
     });
   }
-  return publicCall(stored);
+  return answer(stored);
 }
 
 export interface CompleteCallInput {

@@ -53,8 +53,15 @@ export function issuePath(path: readonly PropertyKey[]): string {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  if (
+    (issue.code === "invalid_type" || issue.code === "invalid_value") &&
+    input === undefined &&
+    issue.path.length > 0
+  ) {
+    return "is required";
+  }
   if (issue.code === "invalid_type") {
-    if (/received undefined$/.test(issue.message)) return "is required";
     if (issue.path.length === 0) return "must be a JSON object";
     return `must be of type ${issue.expected}`;
   }
@@ -83,7 +90,7 @@ export function fromZod(error: z.ZodError): ApiError {
 
 /** Parses `input` with `schema` or raises the 400 naming every offending field. */
 export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input === undefined ? {} : input);
+  const result = schema.safeParse(input === undefined ? {} : input, { reportInput: true });
   if (!result.success) throw fromZod(result.error);
   return result.data;
 }

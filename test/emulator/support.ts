@@ -1,0 +1,82 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { request } from "undici";
+import { DEFAULT_API_KEY, type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator";
+
+export { DEFAULT_API_KEY, SECOND_API_KEY } from "../../src/emulator";
+
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+  text: string;
+}
+
+/** A JSON call over real HTTP on loopback. `key: null` sends no Authorization header. */
+export async function call(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> } = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  const key = options.key === undefined ? DEFAULT_API_KEY : options.key;
+  if (key !== null) headers.authorization = key;
+  let body: string | undefined;
+  if (options.rawBody !== undefined) {
+    body = options.rawBody;
+    headers["content-type"] ??= "application/json";
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await request(`${emulator.url}${path}`, {
+    method: method as "GET",
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await res.body.text();
+  let parsed: unknown;
+  try {
+    parsed = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    parsed = text;
+  }
+  return { status: res.statusCode, headers: res.headers, body: parsed, text };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are read loosely
+export type Json = any;
+
+export async function ok(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+): Promise<Json> {
+  const res = await call(emulator, method, path, { body, ...(key !== undefined ? { key } : {}) });
+  if (res.status !== 200) throw new Error(`${method} ${path} answered ${res.status}: ${res.text}`);
+  return res.body;
+}
+
+export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  return startEmulator({ outboundCallCompletionMs: 0, webhookIntervalScale: 0.01, ...options });
+}
+
+const REFERENCE = join(__dirname, "..", "fixtures", "reference");
+
+/** A JSON example of the vendor reference (test/fixtures/reference), parsed afresh. */
+export function reference(file: string): Json {
+  return JSON.parse(readFileSync(join(REFERENCE, file), "utf8"));
+}
+
+/** The page's e-mail obfuscation turned addresses into "[email protected]"; a real address in its place. */
+export function deobfuscate<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/\[email(?:&#160;|\s)protected\]/g, "john.doe@example.com")) as T;
+}
+
+export const seeded = {
+  org: "emulator-org",
+  org2: "emulator-org-2",
+};
