@@ -1,0 +1,336 @@
+/** The control API (methods and /__emulator/ over HTTP), simulated calls and robocalls, and fault wiring. */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { request } from "undici";
+import type { Emulator } from "../../src/emulator";
+import { call, type Json, ok, seeded, startTestEmulator } from "./support";
+
+/** A webhook receiver on loopback recording what it gets. */
+interface Receiver {
+  url: string;
+  received: Array<{ path: string; body: Json }>;
+  close(): Promise<void>;
+}
+async function receiver(): Promise<Receiver> {
+  const received: Receiver["received"] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    let data = "";
+    req.on("data", (c) => {
+      data += c;
+    });
+    req.on("end", () => {
+      received.push({ path: req.url ?? "", body: JSON.parse(data) });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+let emu: Emulator;
+let hooks: Receiver;
+beforeAll(async () => {
+  hooks = await receiver();
+  emu = await startTestEmulator({ outboundCallCompletionMs: 50 });
+});
+afterAll(async () => {
+  await emu.close();
+  await hooks.close();
+});
+beforeEach(() => {
+  emu.reset();
+  emu.setFaults(undefined);
+  hooks.received.length = 0;
+});
+
+const agents = () => emu.objects(seeded.org, "agents") as Json[];
+
+describe("objects, insert, edit, remove", () => {
+  test("as methods: insert fills id and timestamps, edit merges and moves updated_at, remove deletes", async () => {
+    const inserted = emu.insert(seeded.org, "agents", { name: "Dashboard Agent", type: "OUTBOUND" });
+    expect(inserted).toMatchObject({
+      id: expect.any(String),
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    const listed = await ok(emu, "GET", "/v1/ai-agents/agents/search");
+    expect(listed.content.map((a: Json) => a.name)).toContain("Dashboard Agent");
+
+    const sub = await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_CALL_COMPLETED",
+      url: "https://e.com/h",
+    });
+    await new Promise((r) => setTimeout(r, 5));
+    const edited = emu.edit(seeded.org, "webhook-subscriptions", sub.id, { url: "https://changed.example.com/h" });
+    expect(edited).toMatchObject({ id: sub.id, url: "https://changed.example.com/h", event: "AGENT_CALL_COMPLETED" });
+    expect(Date.parse(String(edited.updated_at))).toBeGreaterThan(Date.parse(sub.updated_at));
+    expect((await ok(emu, "GET", `/v1/webhook-subscriptions/${sub.id}`)).url).toBe("https://changed.example.com/h");
+
+    emu.remove(seeded.org, "webhook-subscriptions", sub.id);
+    expect((await call(emu, "GET", `/v1/webhook-subscriptions/${sub.id}`)).status).toBe(404);
+    expect(() => emu.remove(seeded.org, "webhook-subscriptions", sub.id)).toThrow(/No webhook-subscriptions/);
+    expect(() => emu.objects(seeded.org, "nope")).toThrow(/Unknown kind/);
+  });
+
+  test("objects are copies: changing them does not change the emulator", () => {
+    const [a] = agents();
+    a.name = "mutated";
+    expect(agents()[0].name).not.toBe("mutated");
+  });
+
+  test("over HTTP under /__emulator/ (no key)", async () => {
+    const base = `/__emulator/orgs/${seeded.org}/contacts`;
+    const created = await call(emu, "POST", base, {
+      key: null,
+      body: { first_name: "Seeded", phones: [], emails: [], addresses: [], tags: [] },
+    });
+    expect(created.status).toBe(200);
+    const id = (created.body as Json).id;
+    expect((await ok(emu, "GET", `/v2/contacts/${id}`)).first_name).toBe("Seeded");
+    const patched = await call(emu, "PATCH", `${base}/${id}`, { key: null, body: { first_name: "Drifted" } });
+    expect((patched.body as Json).first_name).toBe("Drifted");
+    expect((await call(emu, "GET", `${base}/${id}`, { key: null })).body).toMatchObject({ first_name: "Drifted" });
+    expect(((await call(emu, "GET", base, { key: null })).body as Json[]).map((c) => c.id)).toEqual([id]);
+    expect((await call(emu, "DELETE", `${base}/${id}`, { key: null })).status).toBe(204);
+    expect((await call(emu, "GET", `/v2/contacts/${id}`)).status).toBe(404);
+    expect((await call(emu, "GET", "/__emulator/orgs/x/unknown-kind", { key: null })).status).toBe(404);
+    expect((await call(emu, "PUT", base, { key: null })).status).toBe(405);
+  });
+
+  test("reset goes back to the seed and clears logs and counters", async () => {
+    await ok(emu, "POST", "/v2/contacts", { first_name: "Temp" });
+    expect(emu.counters()["POST /v2/contacts"]).toBe(1);
+    expect((await call(emu, "POST", "/__emulator/reset", { key: null })).status).toBe(200);
+    expect(emu.objects(seeded.org, "contacts")).toEqual([]);
+    expect(emu.counters()).toEqual({ total: 0 });
+    expect(emu.requests()).toEqual([]);
+  });
+});
+
+describe("counters and request log", () => {
+  test("per route pattern plus total; resetCounters; GET and DELETE over HTTP", async () => {
+    const c = await ok(emu, "POST", "/v2/contacts", { first_name: "A" });
+    await ok(emu, "GET", `/v2/contacts/${c.id}`);
+    await ok(emu, "GET", `/v2/contacts/${c.id}`);
+    await call(emu, "GET", "/v2/contacts/missing");
+    const counters = (await call(emu, "GET", "/__emulator/counters", { key: null })).body as Json;
+    expect(counters).toEqual({ total: 4, "POST /v2/contacts": 1, "GET /v2/contacts/:contactId": 3 });
+    const log = emu.requests();
+    expect(log.at(-1)).toEqual({
+      method: "GET",
+      path: "/v2/contacts/missing",
+      route: "/v2/contacts/:contactId",
+      status: 404,
+      organization: seeded.org,
+      durationMs: expect.any(Number),
+      at: expect.any(String),
+    });
+    expect(((await call(emu, "GET", "/__emulator/requests", { key: null })).body as Json[]).length).toBe(4);
+    expect((await call(emu, "DELETE", "/__emulator/counters", { key: null })).status).toBe(204);
+    expect(emu.counters()).toEqual({ total: 0 });
+  });
+});
+
+describe("simulated agent calls and webhook delivery", () => {
+  test("completeCall delivers AGENT_CALL_COMPLETED and AGENT_ACTION_COMPLETED to matching subscriptions", async () => {
+    const [sales, support] = agents();
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_CALL_COMPLETED",
+      url: `${hooks.url}/all-calls`,
+    });
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_CALL_COMPLETED",
+      url: `${hooks.url}/support-calls`,
+      entity_type: "AGENT",
+      entity_id: support.id,
+    });
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_ACTION_COMPLETED",
+      url: `${hooks.url}/forwarding`,
+      specifications: { ACTION_TYPE: "CALL_FORWARDING" },
+    });
+    const result = emu.completeCall({
+      org: seeded.org,
+      agentId: sales.id,
+      to: "+390101010101",
+      actions: ["CALL_FORWARDING", "DATA_EXTRACTION"],
+    });
+    expect(result.call).toMatchObject({ status: "COMPLETED", agent_id: sales.id, destination: "+390101010101" });
+    expect(result.events.map((e: Json) => e.event)).toEqual([
+      "AGENT_CALL_COMPLETED",
+      "AGENT_ACTION_COMPLETED",
+      "AGENT_ACTION_COMPLETED",
+    ]);
+    await emu.deliveriesIdle();
+    expect(hooks.received.map((r) => r.path).sort()).toEqual(["/all-calls", "/forwarding"]);
+    expect(hooks.received.find((r) => r.path === "/forwarding")!.body).toMatchObject({
+      action_type: "CALL_FORWARDING",
+      agent_id: sales.id,
+    });
+    expect(emu.deliveries().every((d) => d.status === 200)).toBe(true);
+    // The call is searchable.
+    const found = await ok(emu, "GET", `/v1/pbxes/calls/search?id=${(result.call as Json).id}`);
+    expect(found.content[0]).toMatchObject({
+      status: "COMPLETED",
+      duration: expect.any(Number),
+      ended_at: expect.any(String),
+    });
+  });
+
+  test("over HTTP, completing an agent call task", async () => {
+    const [sales] = agents();
+    const task = await ok(emu, "POST", `/v1/ai-agents/agents/${sales.id}/call-tasks`, {
+      contact_phone_number: "+391234567",
+    });
+    await ok(emu, "POST", "/v1/webhook-subscriptions", { event: "AGENT_CALL_COMPLETED", url: `${hooks.url}/calls` });
+    const res = await call(emu, "POST", "/__emulator/calls/complete", {
+      key: null,
+      body: { org: seeded.org, agentId: sales.id, to: "+391234567", callTaskId: task.id },
+    });
+    expect(res.status).toBe(200);
+    await emu.deliveriesIdle();
+    expect(hooks.received[0]!.body).toMatchObject({
+      event: "AGENT_CALL_COMPLETED",
+      call_task: { id: task.id, status: "COMPLETED" },
+    });
+    expect((await ok(emu, "GET", `/v1/ai-agents/agents/${sales.id}/call-tasks`)).content[0].status).toBe("COMPLETED");
+    const bad = await call(emu, "POST", "/__emulator/calls/complete", { key: null, body: { agentId: "nope" } });
+    expect(bad.status).toBe(404);
+  });
+
+  test("an outbound call completes after outboundCallCompletionMs and fires AGENT_CALL_COMPLETED", async () => {
+    const [sales] = agents();
+    await ok(emu, "POST", "/v1/webhook-subscriptions", { event: "AGENT_CALL_COMPLETED", url: `${hooks.url}/calls` });
+    const started = await ok(emu, "POST", `/v1/ai-agents/agents/${sales.id}/call`, {
+      to: "+390101010101",
+      contact_data: { name: "Mario" },
+    });
+    expect(started.status).toBe("INITIATED");
+    await until(() => hooks.received.length > 0);
+    expect(hooks.received[0]!.body).toMatchObject({
+      event: "AGENT_CALL_COMPLETED",
+      call_id: started.id,
+      agent_id: sales.id,
+      status: "COMPLETED",
+      metadata: { contact_data: { name: "Mario", phone_number: "+390101010101" } },
+    });
+    expect((await ok(emu, "GET", `/v1/pbxes/calls/search?id=${started.id}`)).content[0].status).toBe("COMPLETED");
+  });
+
+  test("a failing receiver is retried attempts times (interval scaled)", async () => {
+    const [sales] = agents();
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_CALL_COMPLETED",
+      url: "http://127.0.0.1:9/closed",
+      attempts: 2,
+      attempts_interval_seconds: 1,
+    });
+    emu.completeCall({ org: seeded.org, agentId: sales.id });
+    await emu.deliveriesIdle();
+    const records = (await call(emu, "GET", "/__emulator/deliveries", { key: null })).body as Json[];
+    expect(records.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(records[0].error).toEqual(expect.any(String));
+  });
+});
+
+describe("robocalls", () => {
+  test("completeRobocall delivers the result to subscriptions for that configuration or for all", async () => {
+    const [ivr, payment] = emu.objects(seeded.org, "robocall-configurations") as Json[];
+    await ok(emu, "POST", "/v1/call-tasks/webhook-subscriptions", { entity_type: "robocall", url: `${hooks.url}/all` });
+    await ok(emu, "POST", "/v1/call-tasks/webhook-subscriptions", {
+      entity_type: "robocall",
+      entity_id: ivr.id,
+      url: `${hooks.url}/ivr`,
+    });
+    await ok(emu, "POST", "/v1/call-tasks/webhook-subscriptions", {
+      entity_type: "robocall",
+      entity_id: payment.id,
+      url: `${hooks.url}/payment`,
+    });
+    const task = await ok(emu, "POST", "/v1/call-tasks/robocalls", {
+      robocall_configuration_id: ivr.id,
+      phone_number: "+39012345678",
+    });
+    const res = await call(emu, "POST", `/__emulator/robocalls/${task.id}/complete`, {
+      key: null,
+      body: { org: seeded.org },
+    });
+    expect(res.status).toBe(200);
+    expect((res.body as Json).task).toMatchObject({ id: task.id, status: "COMPLETED" });
+    await emu.deliveriesIdle();
+    expect(hooks.received.map((r) => r.path).sort()).toEqual(["/all", "/ivr"]);
+    expect(hooks.received[0]!.body).toMatchObject({
+      robocall_id: String(task.id),
+      robocall_name: ivr.name,
+      robocall_configuration_id: ivr.id,
+      phone_number: "+39012345678",
+      robocall_status: "completed",
+    });
+    expect(emu.objects(seeded.org, "robocall-tasks")[0]).toMatchObject({ status: "COMPLETED" });
+    expect(() => emu.completeRobocall({ org: seeded.org, taskId: task.id })).toThrow(/COMPLETED/);
+    expect(() => emu.completeRobocall({ org: seeded.org, taskId: 1 })).toThrow(/not found/);
+  });
+});
+
+describe("faults", () => {
+  test("429 with Retry-After and 503 answer without running the handler; counted", async () => {
+    emu.setFaults({ rules: [{ route: "POST /v2/contacts", rate429: 1, retryAfterSeconds: 2 }] });
+    const res = await call(emu, "POST", "/v2/contacts", { body: { first_name: "Nope" } });
+    expect(res.status).toBe(429);
+    expect(res.headers["retry-after"]).toBe("2");
+    expect(res.body).toMatchObject({ status: 429 });
+    expect(emu.objects(seeded.org, "contacts")).toEqual([]);
+    expect(emu.counters()["faults.429"]).toBe(1);
+    // Other routes are untouched; the control API never faults.
+    expect((await call(emu, "GET", "/v1/me")).status).toBe(200);
+    await call(emu, "PUT", "/__emulator/faults", { key: null, body: { spec: "503=1" } });
+    expect((await call(emu, "GET", "/v1/me")).status).toBe(503);
+    expect((await call(emu, "GET", "/__emulator/counters", { key: null })).status).toBe(200);
+    const bad = await call(emu, "PUT", "/__emulator/faults", { key: null, body: { rules: [{ rate429: 2 }] } });
+    expect(bad.status).toBe(400);
+  });
+
+  test("drop: no answer, nothing stored; lose-response: stored, no answer", async () => {
+    emu.setFaults({ rules: [{ route: "POST /v2/contacts", dropRate: 1 }] });
+    await expect(
+      request(`${emu.url}/v2/contacts`, {
+        method: "POST",
+        headers: { authorization: "romulus-emulator-key", "content-type": "application/json" },
+        body: JSON.stringify({ first_name: "Dropped" }),
+      }),
+    ).rejects.toThrow();
+    expect(emu.objects(seeded.org, "contacts")).toEqual([]);
+
+    emu.setFaults({ rules: [{ route: "POST /v2/contacts", loseResponseRate: 1 }] });
+    await expect(
+      request(`${emu.url}/v2/contacts`, {
+        method: "POST",
+        headers: { authorization: "romulus-emulator-key", "content-type": "application/json" },
+        body: JSON.stringify({ first_name: "Lost" }),
+      }),
+    ).rejects.toThrow();
+    expect(emu.objects(seeded.org, "contacts").map((c) => c.first_name)).toEqual(["Lost"]);
+    expect(emu.counters()).toMatchObject({ "faults.drop": 1, "faults.lose-response": 1, "POST /v2/contacts": 2 });
+    expect(emu.requests().map((r) => r.status)).toEqual([0, 0]);
+  });
+
+  test("latency delays the answer", async () => {
+    emu.setFaults("route=GET /v1/me;latency=120");
+    const t0 = Date.now();
+    expect((await call(emu, "GET", "/v1/me")).status).toBe(200);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
+  });
+});
