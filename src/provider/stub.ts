@@ -1,36 +1,23 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The object Pulumi serialises into state as each resource's `__provider`. It must stay tiny and the same
- * across releases: it captures nothing but the resource kind, and loads the implementation lazily from
- * the installed package (inside the provider host, `require` resolves from the program's directory).
+ * The object Pulumi serialises into state as each resource's `__provider`. It must stay small and the same
+ * across releases: it captures nothing but the resource kind, and loads the implementation lazily from the
+ * installed package (inside the provider host, `require` resolves from the program's directory).
  * Capturing a client, a schema or a credential here would fail serialisation or write it into state.
  *
- * Changing a single character of these functions changes every stored `__provider`: don't.
+ * Its text is stored twice per resource, hence arrow functions with terse parameter names (the host awaits
+ * whatever they return). Changing a single character here changes every stored `__provider`: don't.
  */
 function makeStub(kind: string): pulumi.dynamic.ResourceProvider {
   return {
-    async configure(req) {
-      require("pulumi-romulus/provider").configure(req);
-    },
-    async check(olds, news) {
-      return require("pulumi-romulus/provider").handler(kind).check(olds, news);
-    },
-    async diff(id, olds, news) {
-      return require("pulumi-romulus/provider").handler(kind).diff(id, olds, news);
-    },
-    async create(inputs) {
-      return require("pulumi-romulus/provider").handler(kind).create(inputs);
-    },
-    async read(id, props) {
-      return require("pulumi-romulus/provider").handler(kind).read(id, props);
-    },
-    async update(id, olds, news) {
-      return require("pulumi-romulus/provider").handler(kind).update(id, olds, news);
-    },
-    async delete(id, props) {
-      return require("pulumi-romulus/provider").handler(kind).delete(id, props);
-    },
+    configure: (r) => require("pulumi-romulus/provider").configure(r),
+    check: (o, n) => require("pulumi-romulus/provider").handler(kind).check(o, n),
+    diff: (i, o, n) => require("pulumi-romulus/provider").handler(kind).diff(i, o, n),
+    create: (n) => require("pulumi-romulus/provider").handler(kind).create(n),
+    read: (i, p) => require("pulumi-romulus/provider").handler(kind).read(i, p),
+    update: (i, o, n) => require("pulumi-romulus/provider").handler(kind).update(i, o, n),
+    delete: (i, p) => require("pulumi-romulus/provider").handler(kind).delete(i, p),
   };
 }
 
