@@ -29,8 +29,13 @@ export interface ServerDeps {
   logger: boolean;
 }
 
-/** Per-request state, kept in one decorated property so fastify sees a stable request shape. */
+/**
+ * Per-request state, kept in one decorated property so fastify sees a stable request shape. The route
+ * pattern and config are read once (fastify's `request.routeOptions` builds a new object per access).
+ */
 interface RequestState {
+  route: string | null;
+  config: RouteConfig | undefined;
   org: string | null;
   fault: string | undefined;
   /** Logged already (dropped or lost responses): onResponse must not log it again. */
@@ -47,8 +52,31 @@ const ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]
 
 function state(request: FastifyRequest): RequestState {
   const r = request as unknown as { romulus: RequestState | null };
-  if (r.romulus === null) r.romulus = { org: null, fault: undefined, logged: false };
+  if (r.romulus === null) {
+    const options = request.routeOptions;
+    r.romulus = {
+      route: options.url ?? null,
+      config: options.config as RouteConfig | undefined,
+      org: null,
+      fault: undefined,
+      logged: false,
+    };
+  }
   return r.romulus;
+}
+
+/** Answers a handler's result, unless the fault injector decided this response is lost. */
+function answer(request: FastifyRequest, reply: FastifyReply, result: unknown, onLost: () => void): void {
+  const s = (request as unknown as { romulus: RequestState | null }).romulus;
+  if (s?.fault === "lose-response") {
+    // The handler ran (the change is stored); the client never learns it.
+    onLost();
+    reply.hijack();
+    request.raw.socket?.destroy();
+    return;
+  }
+  if (result === undefined) reply.code(204).send();
+  else reply.send(result);
 }
 
 function pathOf(url: string): string {
@@ -76,6 +104,9 @@ export function acceptsJson(accept: string | undefined): boolean {
  */
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const { model, keys, faults, stats } = deps;
+  // Request ids: unique per emulator run, cheaper than a UUID per request.
+  const idPrefix = randomUUID().slice(0, 8);
+  let requestCount = 0;
   const app = Fastify({
     logger: deps.logger
       ? {
@@ -84,7 +115,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         }
       : false,
     bodyLimit: 5 * 1024 * 1024,
-    genReqId: () => randomUUID(),
+    genReqId: () => `${idPrefix}-${(++requestCount).toString(36)}`,
     forceCloseConnections: true,
     return503OnClosing: true,
   });
@@ -133,8 +164,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
             query: request.query as Record<string, unknown>,
             body: request.body,
           });
-          if (result === undefined) reply.code(204).send();
-          else reply.send(result);
+          answer(request, reply, result, () => lost(request, reply));
         },
       });
     },
@@ -195,11 +225,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     stats.record({
       method: request.method,
       path: pathOf(request.url),
-      route: request.routeOptions.url ?? null,
+      route: s.route,
       status,
       organization: s.org,
       durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
-      at: new Date().toISOString(),
+      at: Date.now(),
       ...(s.fault !== undefined ? { fault: s.fault } : {}),
     });
   };
@@ -254,12 +284,19 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return false;
   };
 
+  const lost = (request: FastifyRequest, reply: FastifyReply) => {
+    const s = state(request);
+    s.logged = true;
+    record(request, reply, 0);
+  };
+
   app.addHook("onRequest", (request, reply, done) => {
-    const config = request.routeOptions.config as RouteConfig | undefined;
+    const s = state(request);
+    const config = s.config;
     if (config?.control) return done();
     reply.header("x-request-id", request.id);
     if (deps.faultsActive()) {
-      const decision = faults.decide(request.method, request.routeOptions.url ?? pathOf(request.url));
+      const decision = faults.decide(request.method, s.route ?? pathOf(request.url));
       const proceed = () => {
         if (applyFault(request, reply, decision) && gate(request, reply, config)) done();
       };
@@ -270,22 +307,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (gate(request, reply, config)) done();
   });
 
-  app.addHook("onSend", (request, reply, payload, done) => {
-    const s = (request as unknown as { romulus: RequestState | null }).romulus;
-    if (s?.fault === "lose-response" && !s.logged) {
-      // The handler ran (the change is stored); the client never learns it.
-      s.logged = true;
-      record(request, reply, 0);
-      request.raw.socket?.destroy();
-    }
-    done(null, payload);
-  });
-
   app.addHook("onResponse", (request, reply, done) => {
-    const config = request.routeOptions.config as RouteConfig | undefined;
-    if (!config?.control && !(request as unknown as { romulus: RequestState | null }).romulus?.logged) {
-      record(request, reply, reply.statusCode);
-    }
+    const s = state(request);
+    if (!s.config?.control && !s.logged) record(request, reply, reply.statusCode);
     done();
   });
 
@@ -295,7 +319,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof ApiError) {
-      reply.code(error.status).send(error.body);
+      reply.code(error.status);
+      answer(request, reply, error.body, () => lost(request, reply));
       return;
     }
     const err = error as Error & { statusCode?: number; code?: string };

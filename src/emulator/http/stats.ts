@@ -9,6 +9,7 @@ export interface RequestLogEntry {
   status: number;
   organization: string | null;
   durationMs: number;
+  /** When the request ended, ISO 8601. */
   at: string;
   /** The injected fault, if any: `429`, `500`, `503`, `drop`, `lose-response`. */
   fault?: string;
@@ -23,9 +24,10 @@ export const REQUEST_LOG_LIMIT = 10_000;
 export class Stats {
   private counters = new Map<string, number>();
   private total = 0;
-  private log: RequestLogEntry[] = [];
+  private log: Array<Omit<RequestLogEntry, "at"> & { at: number }> = [];
 
-  record(entry: RequestLogEntry): void {
+  /** `at` is epoch milliseconds here (formatted when read: the hot path stays cheap). */
+  record(entry: Omit<RequestLogEntry, "at"> & { at: number }): void {
     const key = `${entry.method} ${entry.route ?? "(unknown)"}`;
     this.counters.set(key, (this.counters.get(key) ?? 0) + 1);
     this.total += 1;
@@ -49,7 +51,7 @@ export class Stats {
   }
 
   requests(): RequestLogEntry[] {
-    return this.log.slice(-REQUEST_LOG_LIMIT).map((e) => ({ ...e }));
+    return this.log.slice(-REQUEST_LOG_LIMIT).map((e) => ({ ...e, at: new Date(e.at).toISOString() }));
   }
 
   clear(): void {

@@ -82,6 +82,14 @@ export class Store {
     return this.table(org, kind, false)?.get(String(id));
   }
 
+  /**
+   * The stored object for immediate serialization (an HTTP answer): no copy. Safe because stored objects
+   * are never changed in place (every change stores a new object); callers must not keep or mutate it.
+   */
+  view(org: string, kind: Kind, id: string | number): Readonly<StoredObject> | undefined {
+    return this.peek(org, kind, id);
+  }
+
   /** A deep copy of one object, or undefined. */
   get(org: string, kind: Kind, id: string | number): StoredObject | undefined {
     const found = this.peek(org, kind, id);

@@ -35,7 +35,8 @@ export function createWebhookSubscription(ctx: ModelContext, org: string, body: 
 }
 
 export function getWebhookSubscription(ctx: ModelContext, org: string, id: string): WebhookSubscription {
-  const found = ctx.store.get(org, KIND, id);
+  // The hot read path: answered straight from the store (serialized at once, never mutated in place).
+  const found = ctx.store.view(org, KIND, id);
   if (!found) throw missing(id);
   return found as WebhookSubscription;
 }
