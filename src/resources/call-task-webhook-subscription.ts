@@ -7,7 +7,9 @@ import {
 } from "../models/call-task-webhook-subscriptions";
 import { webhookUrl } from "../models/webhook-subscriptions";
 import { defineResource } from "../provider/define";
-import { stubFor } from "../provider/stub";
+
+import stub = require("../provider/stubs/call-task-webhook-subscription");
+
 import { type ResourceOutputs, resourceProps } from "./common";
 
 /**
@@ -72,7 +74,7 @@ export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: CallTaskWebhookSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      stubFor("CallTaskWebhookSubscription"),
+      stub,
       name,
       resourceProps(callTaskWebhookSubscriptionDefinition, args, SERVER_OUTPUTS),
       opts,

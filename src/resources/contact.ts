@@ -4,7 +4,9 @@ import { orUndefined } from "../client";
 import { type Contact as ApiContact, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
 import type { RuleIssue } from "../models/webhook-subscriptions";
 import { defineResource } from "../provider/define";
-import { stubFor } from "../provider/stub";
+
+import stub = require("../provider/stubs/contact");
+
 import { sameValue } from "../provider/values";
 import { type ResourceOutputs, resourceProps } from "./common";
 
@@ -195,7 +197,7 @@ export class Contact extends pulumi.dynamic.Resource {
   declare readonly organizationId: ResourceOutputs["organizationId"];
 
   constructor(name: string, args: ContactArgs, opts?: pulumi.CustomResourceOptions) {
-    super(stubFor("Contact"), name, resourceProps(contactDefinition, args, SERVER_OUTPUTS), opts, "romulus", "Contact");
+    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS), opts, "romulus", "Contact");
   }
 
   /** Reads an existing contact by id without managing it. */

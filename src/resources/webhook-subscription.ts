@@ -14,7 +14,9 @@ import {
   webhookUrl,
 } from "../models/webhook-subscriptions";
 import { defineResource } from "../provider/define";
-import { stubFor } from "../provider/stub";
+
+import stub = require("../provider/stubs/webhook-subscription");
+
 import { type ResourceOutputs, resourceProps } from "./common";
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
@@ -135,7 +137,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: WebhookSubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     super(
-      stubFor("WebhookSubscription"),
+      stub,
       name,
       resourceProps(webhookSubscriptionDefinition, args, SERVER_OUTPUTS),
       opts,
