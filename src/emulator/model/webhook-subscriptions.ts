@@ -1,9 +1,9 @@
 import {
   createWebhookSubscriptionRequest,
-  specificationsAllowed,
   updateWebhookSubscriptionRequest,
   WEBHOOK_DEFAULTS,
   type WebhookSubscription,
+  webhookSubscriptionRules,
 } from "../../models/webhook-subscriptions";
 import { hex32, iso, type ModelContext, type PageParams, springPage } from "./common";
 import { badRequest, notFound, parseWith } from "./errors";
@@ -66,12 +66,9 @@ export function updateWebhookSubscription(
       message: `cannot be changed (stored: ${stored.event}); create a new subscription for another event`,
     });
   }
-  if (req.specifications && Object.keys(req.specifications).length > 0 && !specificationsAllowed(stored.event)) {
-    throw badRequest({
-      field: "specifications",
-      message: `are only supported by AGENT_ACTION_COMPLETED, not ${stored.event}`,
-    });
-  }
+  // The body has no event: the shared rules judge the specifications against the stored one.
+  const [broken] = webhookSubscriptionRules({ ...req, event: stored.event });
+  if (broken) throw badRequest({ field: broken.path, message: broken.message });
   const updated: WebhookSubscription = {
     ...clone(stored),
     status: req.status,
