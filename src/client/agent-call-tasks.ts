@@ -23,7 +23,7 @@ export class AgentCallTasks extends Section {
     );
   }
 
-  create(agentId: string, body: AgentCallTaskRequest): Promise<AgentCallTask> {
+  async create(agentId: string, body: AgentCallTaskRequest): Promise<AgentCallTask> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call-tasks";
     return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call-tasks`, {
       body: this.body(agentCallTaskRequest, body, "POST", endpoint),

@@ -11,7 +11,7 @@ const ALL = "/v1/call-tasks/webhook-subscriptions";
 
 /** Robocall result subscriptions: create, list and delete only (no get, no update). */
 export class CallTaskWebhookSubscriptions extends Section {
-  create(body: CreateCallTaskWebhookSubscriptionRequest): Promise<CallTaskWebhookSubscription> {
+  async create(body: CreateCallTaskWebhookSubscriptionRequest): Promise<CallTaskWebhookSubscription> {
     return this.call("POST", ALL, ALL, {
       body: this.body(createCallTaskWebhookSubscriptionRequest, body, "POST", ALL),
       schema: callTaskWebhookSubscription,

@@ -12,7 +12,7 @@ import { Section, seg } from "./section";
 
 export class Calls extends Section {
   /** Starts an outbound call. An invalid number is answered with a FAILED call object, not an HTTP error. */
-  create(agentId: string, body: OutboundCallRequest): Promise<Call> {
+  async create(agentId: string, body: OutboundCallRequest): Promise<Call> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call";
     return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call`, {
       body: this.body(outboundCallRequest, body, "POST", endpoint),

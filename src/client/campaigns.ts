@@ -9,7 +9,7 @@ import { Section, seg } from "./section";
 
 export class Campaigns extends Section {
   /** Adds a call task per recipient. Invalid rows are still created, with `import_errors`. */
-  createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
+  async createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks";
     return this.call("POST", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks`, {
       body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
@@ -17,7 +17,7 @@ export class Campaigns extends Section {
     });
   }
 
-  terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
+  async terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks/terminate";
     return this.call("PUT", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks/terminate`, {
       body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),

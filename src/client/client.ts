@@ -42,32 +42,33 @@ export class RomulusClient {
   readonly webhookSubscriptions: WebhookSubscriptions;
   readonly robocalls: Robocalls;
   readonly callTaskWebhookSubscriptions: CallTaskWebhookSubscriptions;
-  private readonly transport: Transport;
+  /** ES private (see Section): the transport holds the key and must not show in `util.inspect(client)`. */
+  readonly #transport: Transport;
 
   constructor(options: RomulusClientOptions = {}) {
     const settings = resolveSettings(options, options.stackConfig);
     this.baseUrl = settings.baseUrl;
-    this.transport = new Transport({
+    this.#transport = new Transport({
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       maxConcurrency: options.maxConcurrency,
     });
-    this.agents = new Agents(this.transport);
-    this.agentCallTasks = new AgentCallTasks(this.transport);
-    this.calls = new Calls(this.transport);
-    this.campaigns = new Campaigns(this.transport);
-    this.contacts = new Contacts(this.transport);
-    this.whatsapp = new WhatsApp(this.transport);
-    this.webhookSubscriptions = new WebhookSubscriptions(this.transport);
-    this.robocalls = new Robocalls(this.transport);
-    this.callTaskWebhookSubscriptions = new CallTaskWebhookSubscriptions(this.transport);
+    this.agents = new Agents(this.#transport);
+    this.agentCallTasks = new AgentCallTasks(this.#transport);
+    this.calls = new Calls(this.#transport);
+    this.campaigns = new Campaigns(this.#transport);
+    this.contacts = new Contacts(this.#transport);
+    this.whatsapp = new WhatsApp(this.#transport);
+    this.webhookSubscriptions = new WebhookSubscriptions(this.#transport);
+    this.robocalls = new Robocalls(this.#transport);
+    this.callTaskWebhookSubscriptions = new CallTaskWebhookSubscriptions(this.#transport);
   }
 
   /** The organization the key belongs to: a cheap check that credentials point where they should. */
   me(): Promise<Me> {
-    return this.transport.request({ method: "GET", path: "/v1/me", endpoint: "GET /v1/me", schema: meSchema });
+    return this.#transport.request({ method: "GET", path: "/v1/me", endpoint: "GET /v1/me", schema: meSchema });
   }
 
   /** The key, as it would appear in a string, is never part of this object's JSON form. */

@@ -23,7 +23,7 @@ export class Contacts extends Section {
     return this.v2Search(endpoint, endpoint, contact, body, { pageSize: DEFAULT_V2_PAGE_SIZE, ...options });
   }
 
-  create(body: ContactRequest): Promise<Contact> {
+  async create(body: ContactRequest): Promise<Contact> {
     return this.call("POST", "/v2/contacts", "/v2/contacts", {
       body: this.body(contactRequest, body, "POST", "/v2/contacts"),
       schema: contact,
@@ -31,7 +31,7 @@ export class Contacts extends Section {
   }
 
   /** Replaces the whole contact: every field left out is cleared. Send the complete contact. */
-  update(contactId: string, body: ContactRequest): Promise<Contact> {
+  async update(contactId: string, body: ContactRequest): Promise<Contact> {
     return this.call("PUT", ONE, `/v2/contacts/${seg(contactId)}`, {
       body: this.body(contactRequest, body, "PUT", ONE),
       schema: contact,

@@ -15,7 +15,7 @@ export class Robocalls extends Section {
     return this.springList(endpoint, endpoint, robocallConfiguration, {}, options);
   }
 
-  start(body: StartRobocallRequest): Promise<RobocallTask> {
+  async start(body: StartRobocallRequest): Promise<RobocallTask> {
     const endpoint = "/v1/call-tasks/robocalls";
     return this.call("POST", endpoint, endpoint, {
       body: this.body(startRobocallRequest, body, "POST", endpoint),

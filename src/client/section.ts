@@ -15,7 +15,13 @@ export function seg(id: string | number): string {
  * validation against the section's models, and both pagination envelopes.
  */
 export abstract class Section {
-  constructor(protected readonly transport: Transport) {}
+  // An ES private field, not a TypeScript `private` property: the transport holds the API key, and an
+  // ordinary property would show it in `util.inspect(client)` and `JSON.stringify(client.contacts)`.
+  readonly #transport: Transport;
+
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
 
   protected call<T>(
     method: HttpMethod,
@@ -23,7 +29,7 @@ export abstract class Section {
     path: string,
     options: { schema?: ZodType<T>; body?: unknown; query?: Record<string, QueryValue>; idempotent?: boolean } = {},
   ): Promise<T> {
-    return this.transport.request<T>({ method, path, endpoint: `${method} ${endpoint}`, ...options });
+    return this.#transport.request<T>({ method, path, endpoint: `${method} ${endpoint}`, ...options });
   }
 
   /** Validates a request body with its model: a bad E.164 number never leaves the process. */

@@ -21,7 +21,7 @@ export class WebhookSubscriptions extends Section {
     return this.call("GET", ONE, `/v1/webhook-subscriptions/${seg(id)}`, { schema: webhookSubscription });
   }
 
-  create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
+  async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
     return this.call("POST", "/v1/webhook-subscriptions", "/v1/webhook-subscriptions", {
       body: this.body(createWebhookSubscriptionRequest, body, "POST", "/v1/webhook-subscriptions"),
       schema: webhookSubscription,
@@ -29,7 +29,7 @@ export class WebhookSubscriptions extends Section {
   }
 
   /** `status` is required; `event` cannot change (a new event means a new subscription). */
-  update(id: string, body: UpdateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
+  async update(id: string, body: UpdateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
     return this.call("PUT", ONE, `/v1/webhook-subscriptions/${seg(id)}`, {
       body: this.body(updateWebhookSubscriptionRequest, body, "PUT", ONE),
       schema: webhookSubscription,

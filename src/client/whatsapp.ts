@@ -15,7 +15,7 @@ export class WhatsApp extends Section {
     return this.springList(endpoint, endpoint, whatsAppBot, {}, options);
   }
 
-  sendTemplateMessage(body: TemplateMessageRequest): Promise<{ success: boolean }> {
+  async sendTemplateMessage(body: TemplateMessageRequest): Promise<{ success: boolean }> {
     const endpoint = "/v1/messengers/whatsapp/template-message";
     return this.call("POST", endpoint, endpoint, {
       body: this.body(templateMessageRequest, body, "POST", endpoint),
