@@ -289,7 +289,8 @@ type ParsedBody =
 
 export class Transport {
   readonly baseUrl: URL;
-  private readonly apiKey: string;
+  /** ES private: an ordinary property would show the key in `util.inspect(transport)`. */
+  readonly #apiKey: string;
   private readonly timeoutMs: number;
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
@@ -307,7 +308,7 @@ export class Transport {
     if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
       throw new RomulusError("Romulus API key is empty: set it in the provider config or ROMULUS_API_KEY");
     }
-    this.apiKey = options.apiKey;
+    this.#apiKey = options.apiKey;
     this.timeoutMs = positive("timeoutMs", options.timeoutMs ?? DEFAULTS.timeoutMs);
     this.maxRetries = nonNegativeInt("maxRetries", options.maxRetries ?? DEFAULTS.maxRetries);
     const maxConcurrency = nonNegativeInt("maxConcurrency", options.maxConcurrency ?? DEFAULTS.maxConcurrency);
@@ -322,7 +323,7 @@ export class Transport {
     this.state = originState(this.origin, maxConcurrency);
     // Authorization carries the key as is, so the header value and the key are the same string; both are
     // listed so this stays right if a prefix is ever added.
-    this.redact = createRedactor([this.apiKey, this.apiKey.trim()]);
+    this.redact = createRedactor([this.#apiKey, this.#apiKey.trim()]);
   }
 
   /** Sends the request (retrying as allowed) and returns the 2xx body, validated when `schema` is given. */
@@ -426,7 +427,7 @@ export class Transport {
     attempt: number,
   ): Promise<AttemptResponse> {
     const headers: Record<string, string> = {
-      authorization: this.apiKey,
+      authorization: this.#apiKey,
       accept: "application/json",
       "user-agent": this.userAgent,
     };
