@@ -1,0 +1,364 @@
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { RomulusClient } from "../client/client";
+import { BadRequestError, RomulusError } from "../client/core/errors";
+import { DEFAULT_V1_PAGE_SIZE, type Paginator, type PaginatorOptions } from "../client/core/pagination";
+import { type ResolvedSettings, type RomulusSettings, resolveSettings, type StackConfigReader } from "../config";
+import { type Provider, providerSettings } from "../resources/provider";
+
+/**
+ * The machinery every data source shares: where a lookup goes (explicit provider, stack configuration,
+ * environment variables), one listing per kind per program run however many lookups ask for it, and the
+ * matching rules with their error messages. Dynamic providers cannot serve invokes (design.md), so data
+ * sources run here, in the program process, as plain functions plus an `…Output` twin.
+ */
+
+/** Options of every data source, shaped like `pulumi.InvokeOptions` so programs read the same. */
+export interface LookupOptions extends Omit<pulumi.InvokeOptions, "provider"> {
+  /**
+   * An explicit pulumi-romulus `Provider`: its key and endpoint are used instead of the stack configuration.
+   * Without it, a `parent` whose `providers` holds one lends it, as for resources.
+   */
+  provider?: Provider;
+}
+
+/** Raised for what a lookup itself rejects: bad arguments, no match, several matches. */
+export class RomulusLookupError extends RomulusError {}
+
+/** `{ [K in keyof A]: Input<A[K]> }`: the arguments of an `…Output` variant. */
+export type LookupInputs<A> = { [K in keyof A]: pulumi.Input<A[K]> };
+
+/** Where one lookup goes. Internal: it holds the key, so it never leaves this module's callers. */
+export interface Target {
+  readonly settings: ResolvedSettings;
+  /** A hash of endpoint and key: a cache key that reveals neither. */
+  readonly identity: string;
+  client(): RomulusClient;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Settings
+
+/**
+ * The stack configuration as the program sees it. `pulumi.runtime.getConfig` is chosen over
+ * `new pulumi.Config("romulus").get(...)` / `getSecret(...)` on purpose:
+ * - the program receives secret config values decrypted, so the plain read returns the key itself;
+ * - `Config.get` on a secret key is where @pulumi/pulumi warns "value is a secret; use getSecret" (the
+ *   warning is commented out in 3.270 pending pulumi/pulumi#7127, and may come back): this path has none;
+ * - `Config.getSecret` answers an `Output`, whose secretness would spread to every lookup result although
+ *   no result carries the key; and the value would have to be unwrapped again anyway.
+ * The key read here only ever reaches the client's Authorization header: never an Output, a resource
+ * input, an export or a message.
+ */
+const stackConfig: StackConfigReader = (name) => pulumi.runtime.getConfig(`romulus:${name}`);
+
+/** A data source is given an explicit provider directly, or through its parent's `providers`. */
+function explicitProvider(opts: LookupOptions | undefined): pulumi.ProviderResource | undefined {
+  if (opts?.provider) return opts.provider;
+  // Dynamic resources belong to the `pulumi-nodejs` package; a parent's provider for it may also be some
+  // other package's dynamic provider, which `providerSettings` does not know and which is then ignored.
+  const inherited = opts?.parent?.getProvider("pulumi-nodejs:dynamic:Resource");
+  return inherited && providerSettings(inherited) ? inherited : undefined;
+}
+
+function explicitSettings(provider: pulumi.ProviderResource): pulumi.Output<RomulusSettings> {
+  const settings = providerSettings(provider);
+  if (!settings) {
+    throw new RomulusLookupError(
+      "the `provider` option of a Romulus data source must be a pulumi-romulus `Provider` (new romulus.Provider(...))",
+    );
+  }
+  return settings;
+}
+
+/** What an Output is made of at runtime; the public typings hide it, and `pulumi.unsecret` relies on it too. */
+interface OutputState<T> {
+  isKnown: PromiseLike<boolean>;
+  promise(): Promise<T>;
+}
+
+/**
+ * The value of the explicit provider's settings, for the plain (Promise) variants. During a preview they
+ * can be unknown (an endpoint taken from a resource not created yet): only the `…Output` variants can wait
+ * for that, so say so instead of hanging on an `apply` that never runs.
+ */
+async function knownSettings(settings: pulumi.Output<RomulusSettings>): Promise<RomulusSettings> {
+  const state = settings as unknown as Partial<OutputState<RomulusSettings>>;
+  if (typeof state.isKnown?.then !== "function" || typeof state.promise !== "function") {
+    return new Promise((resolve) => settings.apply((value) => resolve(value)));
+  }
+  if (!(await state.isKnown)) {
+    throw new RomulusLookupError(
+      "the explicit Provider's settings are not known yet (they depend on a resource that does not exist " +
+        "before this update); use the `…Output` variant of the data source, which waits for them",
+    );
+  }
+  return state.promise();
+}
+
+/**
+ * Explicit provider: its settings, then the environment variables, exactly as its provider host resolves
+ * them (its inputs are all the configuration that host receives). Default provider: the stack
+ * configuration, then the environment variables. Environment variables are read now, never captured.
+ */
+export function targetFor(explicit: RomulusSettings | undefined): Target {
+  const settings = explicit ? resolveSettings(explicit, undefined, process.env) : resolveSettings({}, stackConfig);
+  const identity = createHash("sha256").update(`${settings.baseUrl}\n${settings.apiKey}`).digest("hex");
+  let client: RomulusClient | undefined;
+  return {
+    settings,
+    identity,
+    client() {
+      client ??= new RomulusClient({ apiKey: settings.apiKey, endpoint: settings.baseUrl });
+      return client;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The two shapes of every data source
+
+/** The Promise variant: `await getAgent({ name })`. */
+export async function invoke<A, R>(
+  find: (args: A, target: Target) => Promise<R>,
+  args: A,
+  opts: LookupOptions | undefined,
+): Promise<R> {
+  const provider = explicitProvider(opts);
+  const explicit = provider ? await knownSettings(explicitSettings(provider)) : undefined;
+  return find(args, targetFor(explicit));
+}
+
+/**
+ * The Output variant: `getAgentOutput({ name: someOutput })`. Unknown arguments (preview) give an unknown
+ * result, as Pulumi's own `…Output` functions do.
+ */
+export function invokeOutput<A, R>(
+  find: (args: A, target: Target) => Promise<R>,
+  args: LookupInputs<A>,
+  opts: LookupOptions | undefined,
+): pulumi.Output<R> {
+  const provider = explicitProvider(opts);
+  // The provider's key is a secret, and `apply` would make everything derived from it secret too. Results
+  // carry no credential, so the settings are unsecreted here, where they only feed the lookup: the result's
+  // secretness follows the arguments alone (a secret name keeps the result secret).
+  const explicit = provider ? pulumi.unsecret(explicitSettings(provider)) : undefined;
+  // `pulumi.output` unwraps nested Inputs; TypeScript cannot see that Unwrap<LookupInputs<A>> is A.
+  const inputs = pulumi.output(args) as unknown as pulumi.Output<A>;
+  return pulumi
+    .all([inputs, pulumi.output(explicit)])
+    .apply(([a, settings]) => find(a as A, targetFor(settings))) as unknown as pulumi.Output<R>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Listings, fetched once per kind per program run
+
+/**
+ * One cache per program run: each run (a CLI `pulumi up`, an Automation API inline program, a test's
+ * `runInPulumiStack`) has its own root Stack resource, so a long-lived process never serves a listing from
+ * an earlier run. Lookups outside any program run (plain `setMocks` unit tests) share one process-wide
+ * cache: `resetLookupCache()` clears it.
+ */
+const OUTSIDE_A_PROGRAM_RUN = {};
+let runCaches = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+function cacheOfThisRun(): Map<string, Promise<unknown>> {
+  const run: object = pulumi.runtime.getStackResource() ?? OUTSIDE_A_PROGRAM_RUN;
+  let cache = runCaches.get(run);
+  if (!cache) {
+    cache = new Map();
+    runCaches.set(run, cache);
+  }
+  return cache;
+}
+
+/**
+ * Forgets every listing fetched so far. For tests (and long-lived processes that call data sources outside
+ * a program run): within a run, listings are meant to stay fixed so every lookup sees the same snapshot.
+ */
+export function resetLookupCache(): void {
+  runCaches = new WeakMap();
+}
+
+/**
+ * Concurrent callers share one in-flight request; a failure is dropped from the cache so the next lookup
+ * tries again instead of replaying the error.
+ */
+export function once<T>(target: Target, kind: string, fetch: () => Promise<T>): Promise<T> {
+  const cache = cacheOfThisRun();
+  const key = `${target.identity}:${kind}`;
+  const cached = cache.get(key) as Promise<T> | undefined;
+  if (cached) return cached;
+  const pending: Promise<T> = fetch().catch((error: unknown) => {
+    if (cache.get(key) === pending) cache.delete(key);
+    throw error;
+  });
+  cache.set(key, pending);
+  return pending;
+}
+
+/**
+ * The API documents no maximum page size, so lookups ask for large pages (one request for most
+ * organizations; the emulator caps at 1000) and fall back to the client's default if the server rejects
+ * the size. The paginator copes with a server that sends fewer than asked.
+ */
+export const LOOKUP_PAGE_SIZE = 1000;
+
+async function walkAllPages<T>(list: (options: PaginatorOptions) => Paginator<T>): Promise<T[]> {
+  try {
+    return await list({ pageSize: LOOKUP_PAGE_SIZE }).toArray();
+  } catch (error) {
+    if (error instanceof BadRequestError) return list({ pageSize: DEFAULT_V1_PAGE_SIZE }).toArray();
+    throw error;
+  }
+}
+
+/** Something a lookup by id or name picks from. */
+export interface Named {
+  id: string;
+  name: string;
+}
+
+/** A list endpoint the data sources read, in the vendor's words. */
+export interface LookupKind<T extends Named> {
+  /** Cache key, e.g. `agents`. */
+  readonly key: string;
+  /** The vendor's word for one of them, for messages: `agent`, `WhatsApp bot`. */
+  readonly noun: string;
+  readonly plural: string;
+  list(client: RomulusClient, options: PaginatorOptions): Paginator<T>;
+}
+
+/** Every object of a kind, every page; callers get the shared array and must not change it. */
+export function listAll<T extends Named>(target: Target, kind: LookupKind<T>): Promise<readonly T[]> {
+  return once(target, kind.key, () => walkAllPages((options) => kind.list(target.client(), options)));
+}
+
+/** The organization the key belongs to (`/v1/me`), fetched once per run like a listing. */
+export function organizationId(target: Target): Promise<string> {
+  return once(target, "organization", async () => (await target.client().me()).organization_id);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Matching and messages
+
+export const quote = (s: string): string => JSON.stringify(s);
+
+/**
+ * "in organization "x" (sandbox)": which stack or provider a failed lookup went to, since the same program
+ * runs against several. The organization costs one `/v1/me` (cached) and only on the error path; if it
+ * fails the message just goes without it.
+ */
+export async function whereText(target: Target): Promise<string> {
+  const { environment, baseUrl } = target.settings;
+  const endpoint = environment === "custom" ? `endpoint ${baseUrl}` : environment;
+  const organization = await organizationId(target).catch(() => undefined);
+  return organization ? `in organization ${quote(organization)} (${endpoint})` : `at ${endpoint}`;
+}
+
+/** Levenshtein distance, two rows. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** Up to `limit` distinct names closest to `wanted`, ignoring case (a case slip is the likeliest typo). */
+export function closestNames(wanted: string, names: Iterable<string>, limit = 5): string[] {
+  const target = wanted.toLowerCase();
+  return [...new Set(names)]
+    .map((name) => ({ name, distance: editDistance(target, name.toLowerCase()) }))
+    .sort((x, y) => x.distance - y.distance || x.name.localeCompare(y.name))
+    .slice(0, limit)
+    .map((c) => c.name);
+}
+
+/** `"a", "b"` or a note that there is nothing to suggest. */
+export function suggestionText(wanted: string, names: readonly string[], plural: string): string {
+  if (names.length === 0) return `There are no ${plural} at all.`;
+  return `Closest names: ${closestNames(wanted, names).map(quote).join(", ")}.`;
+}
+
+/** The `{ id?, name? }` of a lookup, checked: exactly one, a non-empty string. */
+export interface Selector {
+  id?: string;
+  name?: string;
+}
+
+export function selectorOf(fn: string, args: Selector | undefined, idKey = "id", nameKey = "name"): Selector {
+  const id = args?.id ?? undefined;
+  const name = args?.name ?? undefined;
+  if ((id === undefined) === (name === undefined)) {
+    throw new RomulusLookupError(
+      `${fn}: pass exactly one of \`${idKey}\` and \`${nameKey}\` (${id === undefined ? "got neither" : "got both"})`,
+    );
+  }
+  for (const [key, value] of [
+    [idKey, id],
+    [nameKey, name],
+  ] as const) {
+    if (value !== undefined && (typeof value !== "string" || value === "")) {
+      throw new RomulusLookupError(`${fn}: \`${key}\` must be a non-empty string`);
+    }
+  }
+  return id !== undefined ? { id } : { name: name as string };
+}
+
+/**
+ * The one object a selector names. Ids are unique; names are matched exactly and are not unique in Romulus,
+ * so several matches are an error that says how to pick one.
+ */
+export async function findOne<T extends Named>(
+  fn: string,
+  target: Target,
+  kind: LookupKind<T>,
+  selector: Selector,
+): Promise<T> {
+  const items = await listAll(target, kind);
+  if (selector.id !== undefined) {
+    const found = items.find((item) => item.id === selector.id);
+    if (found) return found;
+    throw new RomulusLookupError(
+      `${fn}: no ${kind.noun} with id ${quote(selector.id)} ${await whereText(target)}. ` +
+        "Ids differ between organizations (the same name has another id in each): " +
+        "look it up by `name` to use one program across stacks, or check which key the lookup uses.",
+    );
+  }
+  const name = selector.name as string;
+  const matches = items.filter((item) => item.name === name);
+  const [first, ...others] = matches;
+  if (first && others.length === 0) return first;
+  if (!first) {
+    throw new RomulusLookupError(
+      `${fn}: no ${kind.noun} named ${quote(name)} ${await whereText(target)} (names match exactly). ` +
+        suggestionText(
+          name,
+          items.map((item) => item.name),
+          kind.plural,
+        ),
+    );
+  }
+  throw new RomulusLookupError(
+    `${fn}: ${matches.length} ${kind.plural} are named ${quote(name)} ${await whereText(target)}: ` +
+      `${matches.map((m) => `id ${quote(m.id)}`).join(", ")}. ` +
+      `Names are not unique in Romulus: pass \`id\` instead of \`name\` to pick one, ` +
+      `e.g. ${fn}({ id: ${quote(first.id)} }).`,
+  );
+}
+
+/** `null` (the API's "not set") becomes `undefined`, which Pulumi outputs and `?:` types expect. */
+export function opt<T>(value: T | null | undefined): T | undefined {
+  return value ?? undefined;
+}
+
+/** Case-insensitive equality for enum-like filters (`OUTBOUND`/`outbound`, `EN`/`en`); absent filter passes. */
+export function sameEnum(filter: string | undefined, value: string | null | undefined): boolean {
+  return filter === undefined || (value ?? "").toLowerCase() === filter.toLowerCase();
+}

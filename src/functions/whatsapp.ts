@@ -1,0 +1,215 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { WhatsAppBot, WhatsAppTemplate } from "../models/whatsapp";
+import {
+  findOne,
+  invoke,
+  invokeOutput,
+  type LookupKind,
+  type LookupOptions,
+  listAll,
+  opt,
+  quote,
+  RomulusLookupError,
+  sameEnum,
+  selectorOf,
+  suggestionText,
+  type Target,
+  whereText,
+} from "./core";
+
+/**
+ * One component of a template (`header`, `body`, `footer`, `buttons`...). Kept exactly as the API sends it:
+ * these are WhatsApp's own template structures, which the template-message endpoint's `parameters` refer to.
+ */
+export interface WhatsAppTemplateComponent {
+  type: string;
+  [field: string]: unknown;
+}
+
+export interface WhatsAppTemplateResult {
+  id: string;
+  name: string;
+  /** e.g. `marketing`, `utility`. */
+  category?: string;
+  /** e.g. `en`, `it`: one template name exists once per language. */
+  language?: string;
+  /** e.g. `approved`, `pending`. */
+  status?: string;
+  components: WhatsAppTemplateComponent[];
+}
+
+export interface GetWhatsAppBotResult {
+  id: string;
+  name: string;
+  templates: WhatsAppTemplateResult[];
+}
+
+export interface GetWhatsAppBotArgs {
+  /** Exactly one of `id` and `name`. */
+  id?: string;
+  /** Matched exactly. */
+  name?: string;
+}
+
+export interface GetWhatsAppBotOutputArgs {
+  id?: pulumi.Input<string>;
+  name?: pulumi.Input<string>;
+}
+
+export interface GetWhatsAppBotsResult {
+  /** In the API's order, each with its templates. */
+  bots: GetWhatsAppBotResult[];
+}
+
+export interface GetWhatsAppTemplateArgs {
+  /** The bot's id (exactly one of `botId` and `botName`). */
+  botId?: string;
+  /** The bot's name, matched exactly (exactly one of `botId` and `botName`). */
+  botName?: string;
+  /** The template's name, matched exactly. */
+  name: string;
+  /** Needed when the bot has the name in several languages; compared ignoring case. */
+  language?: string;
+}
+
+export interface GetWhatsAppTemplateOutputArgs {
+  botId?: pulumi.Input<string>;
+  botName?: pulumi.Input<string>;
+  name: pulumi.Input<string>;
+  language?: pulumi.Input<string>;
+}
+
+/** A template with the bot it belongs to: sending it takes both `bot_id` and `template_id`. */
+export interface GetWhatsAppTemplateResult extends WhatsAppTemplateResult {
+  botId: string;
+  botName: string;
+}
+
+const whatsAppBots: LookupKind<WhatsAppBot> = {
+  key: "whatsapp-bots",
+  noun: "WhatsApp bot",
+  plural: "WhatsApp bots",
+  list: (client, options) => client.whatsapp.listBots(options),
+};
+
+function toTemplate(t: WhatsAppTemplate): WhatsAppTemplateResult {
+  return {
+    id: t.id,
+    name: t.name,
+    category: opt(t.category),
+    language: opt(t.language),
+    status: opt(t.status),
+    // A copy: results must not share objects with the listing every other lookup of the run reads.
+    components: structuredClone(t.components ?? []) as WhatsAppTemplateComponent[],
+  };
+}
+
+function toBot(b: WhatsAppBot): GetWhatsAppBotResult {
+  return { id: b.id, name: b.name, templates: b.templates.map(toTemplate) };
+}
+
+async function findBot(args: GetWhatsAppBotArgs, target: Target): Promise<GetWhatsAppBotResult> {
+  return toBot(await findOne("getWhatsAppBot", target, whatsAppBots, selectorOf("getWhatsAppBot", args)));
+}
+
+async function allBots(_args: object, target: Target): Promise<GetWhatsAppBotsResult> {
+  return { bots: (await listAll(target, whatsAppBots)).map(toBot) };
+}
+
+const languagesOf = (templates: readonly WhatsAppTemplate[]): string[] =>
+  [...new Set(templates.map((t) => t.language ?? "(none)"))].sort();
+
+async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Promise<GetWhatsAppTemplateResult> {
+  const fn = "getWhatsAppTemplate";
+  const name = args?.name ?? undefined;
+  const language = args?.language ?? undefined;
+  if (typeof name !== "string" || name === "")
+    throw new RomulusLookupError(`${fn}: \`name\` must be a non-empty string`);
+  const selector = selectorOf(fn, { id: args.botId, name: args.botName }, "botId", "botName");
+  const bot = await findOne(fn, target, whatsAppBots, selector);
+  const ofBot = `of WhatsApp bot ${quote(bot.name)} (id ${quote(bot.id)})`;
+  const found = (t: WhatsAppTemplate): GetWhatsAppTemplateResult => ({
+    ...toTemplate(t),
+    botId: bot.id,
+    botName: bot.name,
+  });
+
+  const named = bot.templates.filter((t) => t.name === name);
+  if (named.length === 0) {
+    throw new RomulusLookupError(
+      `${fn}: no template named ${quote(name)} ${ofBot} ${await whereText(target)} (names match exactly). ` +
+        suggestionText(
+          name,
+          bot.templates.map((t) => t.name),
+          "templates for this bot",
+        ),
+    );
+  }
+  const matches = named.filter((t) => sameEnum(language, t.language));
+  const [first, ...others] = matches;
+  if (first && others.length === 0) return found(first);
+  if (!first) {
+    throw new RomulusLookupError(
+      `${fn}: template ${quote(name)} ${ofBot} has no language ${quote(language ?? "")}; ` +
+        `it exists in: ${languagesOf(named).join(", ")}.`,
+    );
+  }
+  const languages = languagesOf(matches);
+  if (language === undefined && languages.length > 1) {
+    throw new RomulusLookupError(
+      `${fn}: template ${quote(name)} ${ofBot} exists in ${languages.length} languages: ${languages.join(", ")}. ` +
+        `Pass \`language\` to pick one, e.g. { name: ${quote(name)}, language: ${quote(languages[0] ?? "")} }.`,
+    );
+  }
+  throw new RomulusLookupError(
+    `${fn}: ${matches.length} templates ${ofBot} are named ${quote(name)}` +
+      `${language === undefined ? "" : ` in language ${quote(language)}`}: ` +
+      `${matches.map((t) => `id ${quote(t.id)}`).join(", ")}. ` +
+      "Use getWhatsAppBot and pick the template from its `templates` by id.",
+  );
+}
+
+/** A WhatsApp bot by id or exact name, with its templates. */
+export function getWhatsAppBot(args: GetWhatsAppBotArgs, opts?: LookupOptions): Promise<GetWhatsAppBotResult> {
+  return invoke(findBot, args, opts);
+}
+
+/** {@link getWhatsAppBot} taking Inputs and answering an Output. */
+export function getWhatsAppBotOutput(
+  args: GetWhatsAppBotOutputArgs,
+  opts?: LookupOptions,
+): pulumi.Output<GetWhatsAppBotResult> {
+  return invokeOutput(findBot, args, opts);
+}
+
+/** Every WhatsApp bot of the organization, each with its templates. */
+export function getWhatsAppBots(opts?: LookupOptions): Promise<GetWhatsAppBotsResult> {
+  return invoke(allBots, {}, opts);
+}
+
+/** {@link getWhatsAppBots} answering an Output. */
+export function getWhatsAppBotsOutput(opts?: LookupOptions): pulumi.Output<GetWhatsAppBotsResult> {
+  return invokeOutput(allBots, {}, opts);
+}
+
+/**
+ * One template of a bot, by name, and by language where the bot has the name in several:
+ *
+ * ```ts
+ * const welcome = await romulus.getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message", language: "en" });
+ * ```
+ */
+export function getWhatsAppTemplate(
+  args: GetWhatsAppTemplateArgs,
+  opts?: LookupOptions,
+): Promise<GetWhatsAppTemplateResult> {
+  return invoke(findTemplate, args, opts);
+}
+
+/** {@link getWhatsAppTemplate} taking Inputs and answering an Output. */
+export function getWhatsAppTemplateOutput(
+  args: GetWhatsAppTemplateOutputArgs,
+  opts?: LookupOptions,
+): pulumi.Output<GetWhatsAppTemplateResult> {
+  return invokeOutput(findTemplate, args, opts);
+}

@@ -1,0 +1,224 @@
+/**
+ * Every data source by id and by name against the emulator over HTTP, with the error messages of the
+ * failure cases. Credentials come from the environment variables here (no program run): the stack
+ * configuration and explicit providers are covered in settings.test.ts.
+ */
+import { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID } from "../../src/emulator";
+import {
+  getAgent,
+  getAgents,
+  getOrganization,
+  getRobocallConfiguration,
+  getRobocallConfigurations,
+  getWhatsAppBot,
+  getWhatsAppBots,
+  getWhatsAppTemplate,
+  RomulusLookupError,
+} from "../../src/functions";
+import type { Agent } from "../../src/models/agents";
+import type { RobocallConfiguration } from "../../src/models/robocalls";
+import type { WhatsAppBot } from "../../src/models/whatsapp";
+import { failure, useEmulator } from "./support";
+
+const emulator = useEmulator();
+const org = DEFAULT_ORGANIZATION_ID;
+const stored = {
+  agents: () => emulator.server.objects(org, "agents") as unknown as Agent[],
+  bots: () => emulator.server.objects(org, "whatsapp-bots") as unknown as WhatsAppBot[],
+  configurations: () => emulator.server.objects(org, "robocall-configurations") as unknown as RobocallConfiguration[],
+};
+const named = <T extends { name: string }>(items: T[], name: string): T => {
+  const found = items.find((i) => i.name === name);
+  if (!found) throw new Error(`the seed has no ${name}`);
+  return found;
+};
+
+describe("getAgent", () => {
+  test("by name and by id answer the same agent, camelCased, without credentials", async () => {
+    const seeded = named(stored.agents(), "Sales Agent");
+    const byName = await getAgent({ name: "Sales Agent" });
+    expect(byName).toEqual({
+      id: seeded.id,
+      name: "Sales Agent",
+      type: "OUTBOUND",
+      status: "CONFIGURED",
+      language: "EN",
+      defaultTimezone: "Europe/Rome",
+      voiceId: "11labs-Dorothy",
+      backgroundId: "static-noise",
+      outboundCli: "+39020202020202",
+      firstMessage: seeded.first_message,
+      prompt: seeded.prompt,
+      maxPromptSize: 15000,
+      createdAt: seeded.created_at,
+      updatedAt: seeded.updated_at,
+    });
+    expect(await getAgent({ id: seeded.id })).toEqual(byName);
+    expect(JSON.stringify(byName)).not.toContain(DEFAULT_API_KEY);
+  });
+
+  test("an absent name lists the closest names and says where it looked", async () => {
+    const error = await failure(getAgent({ name: "sales agnt" }));
+    expect(error).toBeInstanceOf(RomulusLookupError);
+    expect(error.message).toContain('getAgent: no agent named "sales agnt"');
+    expect(error.message).toContain(`in organization "${org}" (endpoint ${emulator.server.url})`);
+    // Case-insensitive distance: the case slip comes first.
+    expect(error.message).toMatch(/Closest names: "Sales Agent", "Support Agent"/);
+    expect(error.message).not.toContain(DEFAULT_API_KEY);
+  });
+
+  test("closest names are at most five", async () => {
+    for (let i = 0; i < 10; i++) emulator.server.insert(org, "agents", { name: `Agent ${i}` });
+    const error = await failure(getAgent({ name: "Agent" }));
+    const list = /Closest names: (.*)\.$/.exec(error.message)?.[1] ?? "";
+    expect(list.split(", ")).toHaveLength(5);
+  });
+
+  test("an ambiguous name names every match with its id and says to use `id`", async () => {
+    const original = named(stored.agents(), "Sales Agent");
+    const twin = emulator.server.insert(org, "agents", { name: "Sales Agent", type: "INBOUND" });
+    const error = await failure(getAgent({ name: "Sales Agent" }));
+    expect(error.message).toContain('getAgent: 2 agents are named "Sales Agent"');
+    expect(error.message).toContain(`id "${original.id}"`);
+    expect(error.message).toContain(`id "${twin.id}"`);
+    expect(error.message).toContain("pass `id` instead of `name`");
+    // ... and `id` does pick one.
+    expect((await getAgent({ id: String(twin.id) })).type).toBe("INBOUND");
+  });
+
+  test("an unknown id says ids differ between organizations", async () => {
+    const error = await failure(getAgent({ id: "no-such-id" }));
+    expect(error.message).toContain('getAgent: no agent with id "no-such-id"');
+    expect(error.message).toContain("Ids differ between organizations");
+  });
+
+  test("exactly one of id and name, non-empty", async () => {
+    expect((await failure(getAgent({}))).message).toBe("getAgent: pass exactly one of `id` and `name` (got neither)");
+    expect((await failure(getAgent({ id: "x", name: "y" }))).message).toBe(
+      "getAgent: pass exactly one of `id` and `name` (got both)",
+    );
+    expect((await failure(getAgent({ name: "" }))).message).toBe("getAgent: `name` must be a non-empty string");
+  });
+
+  test("name matching is exact", async () => {
+    await expect(getAgent({ name: "sales agent" })).rejects.toThrow(/no agent named/);
+    await expect(getAgent({ name: "Sales Agent " })).rejects.toThrow(/no agent named/);
+  });
+});
+
+describe("getAgents", () => {
+  test("every agent, or those matching the filters (ignoring case)", async () => {
+    const all = await getAgents();
+    expect(all.agents.map((a) => a.id)).toEqual(stored.agents().map((a) => a.id));
+    const outbound = await getAgents({ type: "outbound" });
+    expect(outbound.agents.map((a) => a.name).sort()).toEqual(["Appointment Agent", "Sales Agent"]);
+    const configuredItalian = await getAgents({ type: "OUTBOUND", status: "DRAFT", language: "it" });
+    expect(configuredItalian.agents.map((a) => a.name)).toEqual(["Appointment Agent"]);
+    expect((await getAgents({ status: "ARCHIVED" })).agents).toEqual([]);
+  });
+});
+
+describe("WhatsApp", () => {
+  test("getWhatsAppBot by name and by id, with its templates", async () => {
+    const seeded = named(stored.bots(), "Sales WA bot");
+    const bot = await getWhatsAppBot({ name: "Sales WA bot" });
+    expect(bot.id).toBe(seeded.id);
+    expect(bot.templates).toHaveLength(seeded.templates.length);
+    expect(bot.templates[0]).toEqual({
+      id: seeded.templates[0]?.id,
+      name: "welcome_message",
+      category: "marketing",
+      language: "en",
+      status: "approved",
+      components: seeded.templates[0]?.components,
+    });
+    expect(await getWhatsAppBot({ id: seeded.id })).toEqual(bot);
+  });
+
+  test("getWhatsAppBot: absent and ambiguous names", async () => {
+    // Inserted before the first lookup: a run's lookups share one listing (see listing.test.ts).
+    emulator.server.insert(org, "whatsapp-bots", { name: "Support WA bot", templates: [] });
+    const absent = await failure(getWhatsAppBot({ name: "Sales bot" }));
+    expect(absent.message).toMatch(/no WhatsApp bot named "Sales bot".*Closest names: "Sales WA bot"/);
+    const ambiguous = await failure(getWhatsAppBot({ name: "Support WA bot" }));
+    expect(ambiguous.message).toContain('2 WhatsApp bots are named "Support WA bot"');
+  });
+
+  test("getWhatsAppBots lists every bot", async () => {
+    const { bots } = await getWhatsAppBots();
+    expect(bots.map((b) => b.name)).toEqual(stored.bots().map((b) => b.name));
+  });
+
+  test("getWhatsAppTemplate by bot name or bot id, by name and language", async () => {
+    const bot = named(stored.bots(), "Sales WA bot");
+    const italian = bot.templates.find((t) => t.name === "welcome_message" && t.language === "it");
+    const template = await getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message", language: "it" });
+    expect(template).toMatchObject({ id: italian?.id, language: "it", botId: bot.id, botName: "Sales WA bot" });
+    // Language ignoring case; the bot by id.
+    expect((await getWhatsAppTemplate({ botId: bot.id, name: "welcome_message", language: "IT" })).id).toBe(
+      italian?.id,
+    );
+    // A name that exists in one language needs no language.
+    const reminder = await getWhatsAppTemplate({ botName: "Sales WA bot", name: "appointment_reminder" });
+    expect(reminder.category).toBe("utility");
+  });
+
+  test("getWhatsAppTemplate: a name in several languages without `language` lists the languages", async () => {
+    const error = await failure(getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message" }));
+    expect(error.message).toContain('template "welcome_message" of WhatsApp bot "Sales WA bot"');
+    expect(error.message).toContain("exists in 2 languages: en, it");
+    expect(error.message).toContain("Pass `language`");
+  });
+
+  test("getWhatsAppTemplate: unknown language, unknown template, unknown bot, bad selectors", async () => {
+    const language = await failure(
+      getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message", language: "fr" }),
+    );
+    expect(language.message).toContain('has no language "fr"; it exists in: en, it');
+    const template = await failure(getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome" }));
+    expect(template.message).toMatch(/no template named "welcome" .*Closest names: "welcome_message"/);
+    const bot = await failure(getWhatsAppTemplate({ botName: "Nope", name: "welcome_message" }));
+    expect(bot.message).toContain('no WhatsApp bot named "Nope"');
+    expect((await failure(getWhatsAppTemplate({ name: "welcome_message" }))).message).toContain(
+      "pass exactly one of `botId` and `botName` (got neither)",
+    );
+  });
+});
+
+describe("robocall configurations", () => {
+  test("getRobocallConfiguration by name and by id, enums as the API sends them", async () => {
+    const seeded = named(stored.configurations(), "Payment reminder");
+    const config = await getRobocallConfiguration({ name: "Payment reminder" });
+    expect(config).toEqual({
+      id: seeded.id,
+      name: "Payment reminder",
+      successCriteria: "call_answered",
+      retryConfig: {
+        strategy: "dynamic_delay",
+        attempts: [
+          { attempt: 1, delaySec: 0 },
+          { attempt: 2, delaySec: 3600 },
+        ],
+      },
+      dndConfig: { skipForFirstAttempt: false, ranges: [{ from: "20:00", to: "8:30" }], days: ["saturday", "sunday"] },
+      createdAt: seeded.created_at,
+      updatedAt: seeded.updated_at,
+    });
+    expect(await getRobocallConfiguration({ id: seeded.id })).toEqual(config);
+  });
+
+  test("absent and ambiguous names; the listing", async () => {
+    emulator.server.insert(org, "robocall-configurations", { name: "Payment reminder" });
+    const absent = await failure(getRobocallConfiguration({ name: "Payment reminders" }));
+    expect(absent.message).toMatch(/no robocall configuration named .*Closest names: "Payment reminder"/);
+    const ambiguous = await failure(getRobocallConfiguration({ name: "Payment reminder" }));
+    expect(ambiguous.message).toContain('2 robocall configurations are named "Payment reminder"');
+    const { configurations } = await getRobocallConfigurations();
+    expect(configurations).toHaveLength(stored.configurations().length);
+    expect(configurations.filter((c) => c.name === "Payment reminder")).toHaveLength(2);
+  });
+});
+
+test("getOrganization answers the key's organization", async () => {
+  expect(await getOrganization()).toEqual({ organizationId: org });
+});
