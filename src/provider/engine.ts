@@ -204,7 +204,19 @@ export async function create(def: Definition, ctx: Context, inputs: Props): Prom
       if (!isMaybeProcessedError(error)) throw error;
       lastError = error;
       // The request went out and its answer was lost: the object may exist. Look before trying again.
-      const found = (await def.api.findCreated(client, body, since)).filter(
+      let candidates: ApiObject[];
+      try {
+        candidates = await def.api.findCreated(client, body, since);
+      } catch (lookupError) {
+        // Report the create's own failure first: the lookup's endpoint alone would not say what went wrong.
+        throw new Error(
+          `creating the ${def.noun} failed: ${messageOf(error)}; the ${def.noun} may nevertheless have been ` +
+            `created, and looking for it failed too: ${messageOf(lookupError)}. If the next run shows a ` +
+            `duplicate, delete one, or adopt it with importId`,
+          { cause: error },
+        );
+      }
+      const found = candidates.filter(
         (candidate) =>
           !claimed.has(String(candidate.id)) && !diff(def, toOutputs(def, candidate, undefined), inputs).changes,
       );
@@ -273,4 +285,8 @@ export async function update(def: Definition, ctx: Context, id: string, news: Pr
 
 export async function remove(def: Definition, ctx: Context, id: string): Promise<void> {
   await def.api.delete(ctx.client(), id);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -55,7 +55,18 @@ export class ForbiddenError extends RomulusApiError {}
 export class NotFoundError extends RomulusApiError {}
 export class MethodNotAllowedError extends RomulusApiError {}
 export class NotAcceptableError extends RomulusApiError {}
-export class RateLimitedError extends RomulusApiError {}
+/** A 429. Its message says "rate limited" and the wait the API asked for, so a give-up reads as what it is. */
+export class RateLimitedError extends RomulusApiError {
+  constructor(status: number, method: string, path: string, body: unknown, headers?: RawHeaders, message?: string) {
+    super(status, method, path, body, headers, message);
+    if (message === undefined) {
+      const wait = this.retryAfterMs === undefined ? "" : `, Retry-After ${this.retryAfterMs / 1000} s`;
+      const plain = this.message;
+      this.message = `${plain} [rate limited by the API${wait}]`;
+      if (this.stack?.includes(plain)) this.stack = this.stack.replace(plain, this.message);
+    }
+  }
+}
 /** Any 5xx. */
 export class ServerError extends RomulusApiError {}
 /** A status the reference does not document (409, 418, 1xx...). */
