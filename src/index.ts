@@ -6,6 +6,7 @@
 export { RomulusClient, type RomulusClientOptions } from "./client/client";
 export * from "./client/core/errors";
 export { ENVIRONMENTS, type Environment, type RomulusSettings, resolveSettings } from "./config";
+export * from "./functions";
 export {
   CallTaskWebhookSubscription,
   type CallTaskWebhookSubscriptionArgs,
