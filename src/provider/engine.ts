@@ -81,7 +81,12 @@ export function check(def: Definition, news: Props): { inputs: Props; failures: 
       for (const issue of result.error.issues) {
         const path = propertyPath([name, ...issue.path]);
         const missing = value === undefined || value === null;
-        failures.push({ property: path, reason: `${path} ${missing ? "is required" : issue.message}` });
+        const reason = missing
+          ? "is required"
+          : issue.code === "invalid_type" && issue.message.startsWith("Invalid input")
+            ? wrongType(issue, value)
+            : issue.message;
+        failures.push({ property: path, reason: `${path} ${reason}` });
       }
       continue;
     }
@@ -98,6 +103,20 @@ export function check(def: Definition, news: Props): { inputs: Props; failures: 
     }
   }
   return { inputs, failures };
+}
+
+/**
+ * zod's default words for a wrong type ("Invalid input: expected number, received string") read as a parser
+ * error; say what the property must be and what it got. Only the type is named, never the value: it may
+ * be a secret.
+ */
+function wrongType(issue: { expected?: unknown; path: readonly PropertyKey[] }, value: unknown): string {
+  let got: unknown = value;
+  for (const key of issue.path) got = (got as Record<PropertyKey, unknown> | undefined)?.[key];
+  const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : `a ${typeof v}`);
+  const expected = String(issue.expected ?? "another type");
+  const article = /^[aeiou]/.test(expected) ? "an" : "a";
+  return `must be ${article} ${expected}, not ${kind(got)}`;
 }
 
 /** The field behind an API path (`entity_id` -> `entityId`). */
