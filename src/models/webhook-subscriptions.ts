@@ -90,7 +90,9 @@ export const createWebhookSubscriptionRequest = z.object({ event: webhookEvent, 
 export type CreateWebhookSubscriptionRequest = z.input<typeof createWebhookSubscriptionRequest>;
 
 /** PUT: `status` is required and `event` cannot change (changing it means a new subscription). */
-export const updateWebhookSubscriptionRequest = z.object({ status: webhookStatus, ...common }).superRefine(addRuleIssues);
+export const updateWebhookSubscriptionRequest = z
+  .object({ status: webhookStatus, ...common })
+  .superRefine(addRuleIssues);
 export type UpdateWebhookSubscriptionRequest = z.input<typeof updateWebhookSubscriptionRequest>;
 
 export const webhookSubscription = z.looseObject({
