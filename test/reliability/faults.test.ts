@@ -14,14 +14,35 @@ import type { CallTaskWebhookSubscriptionArgs, ContactArgs, WebhookSubscriptionA
 import { byName, Engine, EngineError, plain, type State } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { runProgram } from "../harness/program";
+import type { Json } from "../harness/wire";
 import { emulator as emu, romulus } from "../support/package";
-import { API_KEY, API_KEYS, apiRequestCount, apiRequests, leakedKeys, messageOf, ORG, sleep, waitFor } from "./support";
+import {
+  API_KEY,
+  API_KEYS,
+  apiRequestCount,
+  apiRequests,
+  encrypted,
+  leakedKeys,
+  messageOf,
+  ORG,
+  sleep,
+  waitFor,
+} from "./support";
 
 const { WebhookSubscription, CallTaskWebhookSubscription, Contact } = romulus;
 type Emulator = Awaited<ReturnType<typeof emu.startEmulator>>;
 
-/** The fault mix of the issue. Retry-After is whole seconds in the emulator (and in RFC 9110): 1 is the least. */
-const FAULTS = "seed=7;429=0.2@retry-after=1;503=0.05;drop=0.02;latency=1-40";
+/** Generous: under a loaded 2-core machine the fault up alone can take 40 s. */
+const LONG = 120_000;
+jest.setTimeout(LONG);
+
+/**
+ * The fault mix of the issue on every route, and some requests slow: every request waits 1-40 ms, and
+ * creating a webhook subscription 250-750 ms (the emulator's rules do not combine, so the slow route
+ * repeats the rates). Retry-After is whole seconds in the emulator (and in RFC 9110): 1 is the least.
+ */
+const RATES = "429=0.2@retry-after=1;503=0.05;drop=0.02";
+const FAULTS = `seed=7;${RATES};latency=1-40|route=POST /v1/webhook-subscriptions;${RATES};latency=250-750`;
 const SIZES = { contacts: 200, webhooks: 30, callTasks: 10 } as const;
 
 let server: Emulator;
@@ -53,10 +74,10 @@ async function recorded<T>(engine: Engine, op: () => Promise<T>): Promise<T> {
     return await op();
   } catch (error) {
     scanned.push(messageOf(error));
-    if (error instanceof EngineError) scanned.push(JSON.stringify(error.result.state));
+    if (error instanceof EngineError) scanned.push(JSON.stringify(encrypted(error.result.state as unknown as Json)));
     throw error;
   } finally {
-    scanned.push(JSON.stringify(engine.state));
+    scanned.push(JSON.stringify(encrypted(engine.state as unknown as Json)));
   }
 }
 
@@ -291,65 +312,69 @@ afterAll(async () => {
 
 // ------------------------------------------------------------------------------------------------ tests
 
-test(`up of ${SIZES.contacts} contacts, ${SIZES.webhooks} webhook and ${SIZES.callTasks} call-task subscriptions under 429/503/drops/latency creates each exactly once; a second up changes nothing; destroy under the same faults leaves nothing`, async () => {
-  const d = declaredSet("Fault", SIZES);
-  const program = programOf(d);
-  const engine = newEngine(server.url);
-  const declared = SIZES.contacts + SIZES.webhooks + SIZES.callTasks;
+test(
+  `up of ${SIZES.contacts} contacts, ${SIZES.webhooks} webhook and ${SIZES.callTasks} call-task subscriptions under 429/503/drops/latency creates each exactly once; a second up changes nothing; destroy under the same faults leaves nothing`,
+  async () => {
+    const d = declaredSet("Fault", SIZES);
+    const program = programOf(d);
+    const engine = newEngine(server.url);
+    const declared = SIZES.contacts + SIZES.webhooks + SIZES.callTasks;
 
-  server.setFaults(FAULTS);
-  server.resetCounters();
-  const up = await recorded(engine, () => engine.upProgram(program));
-  const upCounters = server.counters();
-  const upFaults = server.faultStats();
+    server.setFaults(FAULTS);
+    server.resetCounters();
+    const up = await recorded(engine, () => engine.upProgram(program));
+    const upCounters = server.counters();
+    const upFaults = server.faultStats();
 
-  expect(up.steps.filter((s) => s.op === "create" && !s.type.startsWith("pulumi:providers:"))).toHaveLength(declared);
-  expect(managedCount(up.state)).toBe(declared);
-  expectConverged(server, up.state, "Fault", d);
-  // Faults did happen, at about the rates asked for, and each was absorbed by a retry.
-  expect(upFaults["429"]).toBeGreaterThan(0);
-  expect(upFaults["503"]).toBeGreaterThan(0);
-  expect(upFaults.drop).toBeGreaterThan(0);
-  const upRequests = apiRequestCount(upCounters);
-  // Every create is one POST when nothing fails; each fault costs one more request (a dropped POST also
-  // costs the lookup for the object it might have created). A bound against runaway retrying:
-  expect(upRequests).toBeLessThan(declared * 2);
-  report("fault up", {
-    resources: declared,
-    durationMs: up.durationMs,
-    requestsSent: upRequests,
-    attemptsPerResource: Number((upRequests / declared).toFixed(2)),
-    byRoute: apiRequests(upCounters),
-    faults: upFaults,
-  });
+    expect(up.steps.filter((s) => s.op === "create" && !s.type.startsWith("pulumi:providers:"))).toHaveLength(declared);
+    expect(managedCount(up.state)).toBe(declared);
+    expectConverged(server, up.state, "Fault", d);
+    // Faults did happen, at about the rates asked for, and each was absorbed by a retry.
+    expect(upFaults["429"]).toBeGreaterThan(0);
+    expect(upFaults["503"]).toBeGreaterThan(0);
+    expect(upFaults.drop).toBeGreaterThan(0);
+    const upRequests = apiRequestCount(upCounters);
+    // Every create is one POST when nothing fails; each fault costs one more request (a dropped POST also
+    // costs the lookup for the object it might have created). A bound against runaway retrying:
+    expect(upRequests).toBeLessThan(declared * 2);
+    report("fault up", {
+      resources: declared,
+      durationMs: up.durationMs,
+      requestsSent: upRequests,
+      attemptsPerResource: Number((upRequests / declared).toFixed(2)),
+      byRoute: apiRequests(upCounters),
+      faults: upFaults,
+    });
 
-  // A second up: every step same, no API request at all (faults are still on; none is drawn).
-  server.resetCounters();
-  const again = await recorded(engine, () => engine.upProgram(program));
-  expect(new Set(again.steps.map((s) => s.op))).toEqual(new Set(["same"]));
-  expect(apiRequests(server.counters())).toEqual({});
-  expectConverged(server, again.state, "Fault", d);
-  await recordProviders(engine, program);
+    // A second up: every step same, no API request at all (faults are still on; none is drawn).
+    server.resetCounters();
+    const again = await recorded(engine, () => engine.upProgram(program));
+    expect(new Set(again.steps.map((s) => s.op))).toEqual(new Set(["same"]));
+    expect(apiRequests(server.counters())).toEqual({});
+    expectConverged(server, again.state, "Fault", d);
+    await recordProviders(engine, program);
 
-  // Destroy under the same faults.
-  server.setFaults(FAULTS);
-  server.resetCounters();
-  const destroyed = await recorded(engine, () => engine.destroy());
-  const destroyCounters = server.counters();
-  expect(managedCount(destroyed.state)).toBe(0);
-  const h = held(server, "Fault");
-  expect([...h.contacts, ...h.webhooks, ...h.callTasks]).toEqual([]);
-  expect(server.objects(ORG, "contacts")).toEqual([]);
-  expect(server.objects(ORG, "webhook-subscriptions")).toEqual([]);
-  expect(server.objects(ORG, "call-task-webhook-subscriptions")).toEqual([]);
-  report("fault destroy", {
-    durationMs: destroyed.durationMs,
-    requestsSent: apiRequestCount(destroyCounters),
-    byRoute: apiRequests(destroyCounters),
-    faults: server.faultStats(),
-  });
-  server.setFaults("off");
-});
+    // Destroy under the same faults.
+    server.setFaults(FAULTS);
+    server.resetCounters();
+    const destroyed = await recorded(engine, () => engine.destroy());
+    const destroyCounters = server.counters();
+    expect(managedCount(destroyed.state)).toBe(0);
+    const h = held(server, "Fault");
+    expect([...h.contacts, ...h.webhooks, ...h.callTasks]).toEqual([]);
+    expect(server.objects(ORG, "contacts")).toEqual([]);
+    expect(server.objects(ORG, "webhook-subscriptions")).toEqual([]);
+    expect(server.objects(ORG, "call-task-webhook-subscriptions")).toEqual([]);
+    report("fault destroy", {
+      durationMs: destroyed.durationMs,
+      requestsSent: apiRequestCount(destroyCounters),
+      byRoute: apiRequests(destroyCounters),
+      faults: server.faultStats(),
+    });
+    server.setFaults("off");
+  },
+  (3 * LONG) / 2,
+);
 
 test("a POST whose answer is lost after the server stored the object creates no duplicate, for each resource type, and the state holds the stored id", async () => {
   const d = declaredSet("Lost", { contacts: 2, webhooks: 2, callTasks: 2 });

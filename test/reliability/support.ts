@@ -4,6 +4,7 @@
  * log could see.
  */
 import type { Counters } from "../../src/emulator";
+import { isSecret, type Json } from "../harness/wire";
 import { emulator as emu } from "../support/package";
 
 /** Distinctive keys: neither is a prefix of the other, and neither appears in any fixture. */
@@ -45,6 +46,19 @@ export function leakedKeys(texts: readonly string[], keys: readonly string[] = [
     }
   }
   return leaks;
+}
+
+/**
+ * State as the checkpoint stores it: the engine encrypts every secret-wrapped value, so those are no leak.
+ * Anything outside a wrapper is stored in clear text, and is what the key scan must look at.
+ */
+export function encrypted(value: Json): Json {
+  if (isSecret(value)) return "[encrypted]";
+  if (Array.isArray(value)) return value.map(encrypted);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encrypted(v)]));
+  }
+  return value;
 }
 
 export function messageOf(error: unknown): string {
