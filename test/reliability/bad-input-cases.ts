@@ -788,6 +788,11 @@ const WHERE_TEXT: Record<Where, string> = {
   client: "client (before sending)",
 };
 
+/** A markdown code span; one holding backticks is fenced with two. */
+function code(text: string): string {
+  return text.includes("`") ? `\`\`${text}\`\`` : `\`${text}\``;
+}
+
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
@@ -795,7 +800,7 @@ function cell(text: string): string {
 /** The table of docs/RELIABILITY.md, generated from `CASES`. */
 export function renderTable(cases: readonly Case[] = CASES): string {
   const rows = cases.map(
-    (c) => `| ${c.id} | ${cell(c.input)} | ${WHERE_TEXT[c.where]} | ${cell(`\`${c.error}\``)} | ${c.calls} |`,
+    (c) => `| ${c.id} | ${cell(c.input)} | ${WHERE_TEXT[c.where]} | ${cell(code(c.error))} | ${c.calls} |`,
   );
   return [
     "| id | input / condition | where caught | the error users see (excerpt) | API calls made |",
