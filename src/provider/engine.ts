@@ -199,7 +199,10 @@ export function toOutputs(def: Definition, answer: ApiObject, organizationId: st
 
 // ----------------------------------------------------------------------------------------------- CRUD
 
-/** Ids this process has already taken over through reconciliation, so two equal resources never share one. */
+/**
+ * Ids this process created or took over: a reconciliation never adopts one of them, so two identical
+ * resources of one run never end up sharing an object.
+ */
 const claimed = new Set<string>();
 
 /** Tries at a create whose answer may have been lost; each is reconciled before the next. */
@@ -218,6 +221,7 @@ export async function create(def: Definition, ctx: Context, inputs: Props): Prom
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
     try {
       const created = await def.api.create(client, body);
+      claimed.add(String(created.id)); // never the answer of another resource's lost create
       return { id: String(created.id), outs: toOutputs(def, created, await ctx.organizationId()) };
     } catch (error) {
       if (!isMaybeProcessedError(error)) throw error;

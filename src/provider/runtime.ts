@@ -6,6 +6,7 @@ import { contactDefinition } from "../resources/contact";
 import { webhookSubscriptionDefinition } from "../resources/webhook-subscription";
 import type { ApiObject, ResourceDefinition } from "./define";
 import * as engine from "./engine";
+import { UNKNOWN } from "./values";
 
 /**
  * The implementation behind the serialised stub (`pulumi-romulus/provider`), loaded by the provider host.
@@ -97,6 +98,10 @@ export function handler(kind: string) {
     );
   return {
     async check(_olds: Props, news: Props) {
+      // Configuration mistakes (no key, plain http to a remote host, an unknown environment) fail the
+      // preview here, before any request; building the client checks them and sends nothing. A setting
+      // still unknown during a preview (computed by another resource) is judged at create instead.
+      if (!Object.values(settings).includes(UNKNOWN)) context.client();
       return engine.check(def, news);
     },
     async diff(_id: string, olds: Props, news: Props) {
