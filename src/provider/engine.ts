@@ -1,5 +1,5 @@
 import type { RomulusClient } from "../client";
-import { isMaybeProcessedError } from "../client";
+import { isMaybeProcessedError, RomulusApiError } from "../client";
 import type { ApiObject, Failure, FieldSpec, ResourceDefinition } from "./define";
 import { containsUnknown, convertKeys, sameValue, toCamel, toSnake, withoutNulls } from "./values";
 
@@ -133,6 +133,15 @@ function inCamelCase(def: Definition, message: string): string {
     out = out.replace(new RegExp(`\\b${apiName(name, field)}\\b`, "g"), name);
   }
   return out;
+}
+
+/**
+ * An API's 400 names fields the API's way (`tag_ids.0`); the user wrote `tagIds`. The error keeps its class
+ * and properties; only its message speaks the resource's terms.
+ */
+export function inResourceTerms(def: Definition, error: unknown): unknown {
+  if (error instanceof RomulusApiError && error.status === 400) error.message = inCamelCase(def, error.message);
+  return error;
 }
 
 // ----------------------------------------------------------------------------------------------- diff

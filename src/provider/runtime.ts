@@ -109,13 +109,17 @@ export function handler(kind: string) {
       return { changes, replaces, deleteBeforeReplace };
     },
     async create(inputs: Props) {
-      return engine.create(def, context, inputs);
+      return engine.create(def, context, inputs).catch((error: unknown) => {
+        throw engine.inResourceTerms(def, error);
+      });
     },
     async read(id: string, props: Props) {
       return engine.read(def, context, id, props);
     },
     async update(id: string, _olds: Props, news: Props) {
-      return engine.update(def, context, id, news);
+      return engine.update(def, context, id, news).catch((error: unknown) => {
+        throw engine.inResourceTerms(def, error);
+      });
     },
     async delete(id: string, _props: Props) {
       await engine.remove(def, context, id);

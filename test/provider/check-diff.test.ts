@@ -1,6 +1,7 @@
 import fc from "fast-check";
+import { BadRequestError } from "../../src/client";
 import type { ApiObject, ResourceDefinition } from "../../src/provider/define";
-import { check, diff, toApiBody, toOutputs } from "../../src/provider/engine";
+import { check, diff, inResourceTerms, toApiBody, toOutputs } from "../../src/provider/engine";
 import { UNKNOWN } from "../../src/provider/values";
 import { callTaskWebhookSubscriptionDefinition } from "../../src/resources/call-task-webhook-subscription";
 import { contactDefinition } from "../../src/resources/contact";
@@ -376,4 +377,13 @@ describe("properties", () => {
       );
     },
   );
+});
+
+describe("API errors in the resource's terms", () => {
+  test("a 400 naming an API field names the property the user wrote, and keeps its class", () => {
+    const error = new BadRequestError(400, "POST", "/v2/contacts", { message: "tag_ids.0: no such tag" });
+    expect(error.message).toContain("tag_ids.0: no such tag");
+    expect((inResourceTerms(contact, error) as Error).message).toContain("tagIds.0: no such tag");
+    expect(inResourceTerms(contact, error)).toBeInstanceOf(BadRequestError);
+  });
 });
