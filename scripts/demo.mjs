@@ -9,7 +9,7 @@
  *  5. edits a contact behind Pulumi's back and shows `pulumi preview --refresh --expect-no-changes` fail;
  *  6. `pulumi destroy --yes`, then removes every temporary file.
  *
- * Needs the Pulumi CLI on PATH and a built package (`npm run build`). Plain JavaScript on purpose: it runs
+ * Needs the Pulumi CLI on PATH; builds the package first if dist/ is missing. Plain JavaScript on purpose: it runs
  * with nothing but Node and the repository's own dependencies.
  */
 import { spawnSync } from "node:child_process";
@@ -59,7 +59,12 @@ if (!onPath("pulumi")) {
     ].join("\n"),
   );
 }
-if (!fs.existsSync(path.join(REPO, "dist", "index.js"))) fail("The package is not built: run `npm run build` first.");
+// A fresh clone after `npm install` has no dist/ yet: build it, so `npm install && npm run demo` is enough.
+if (!fs.existsSync(path.join(REPO, "dist", "index.js"))) {
+  process.stdout.write("Building the package (npm run build)...\n");
+  const build = spawnSync("npm", ["run", "-s", "build"], { cwd: REPO, stdio: "inherit" });
+  if (build.status !== 0) fail("`npm run build` failed: see above.");
+}
 
 const step = (title) => process.stdout.write(`\n\x1b[1m==> ${title}\x1b[0m\n`);
 
