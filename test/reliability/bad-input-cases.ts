@@ -453,7 +453,7 @@ export const CASES: Case[] = [
     id: "CO-15",
     input: "Contact `tagIds` naming a tag that does not exist",
     where: "create",
-    error: "Romulus API 400 Bad Request on POST /v2/contacts: tag_ids.0: tag no-such-tag does not exist",
+    error: "Romulus API 400 Bad Request on POST /v2/contacts: tagIds.0: tag no-such-tag does not exist",
     calls: 1,
     run: contact({ firstName: "Ada", tagIds: ["no-such-tag"] }),
   },
