@@ -88,7 +88,9 @@ export function resolveSettings(
     };
   }
   const environment = present(where.environment) ?? "production";
-  if (!(environment in ENVIRONMENTS)) {
+  // Own keys only: `in` also sees Object.prototype, so "toString" or "constructor" would pass and then
+  // resolve to a function instead of a URL.
+  if (!Object.hasOwn(ENVIRONMENTS, environment)) {
     throw new RomulusError(
       `environment from ${whereSource} is "${environment}"; expected one of ${Object.keys(ENVIRONMENTS).join(", ")} ` +
         "(or set an endpoint URL instead)",

@@ -134,6 +134,15 @@ describe("environments", () => {
     const fromEnv = thrown(() => resolveSettings({}, undefined, { ROMULUS_API_KEY: "k", ROMULUS_ENVIRONMENT: "prod" }));
     expect(fromEnv.message).toMatch(/environment from environment variables is "prod"/);
   });
+
+  test.each(["toString", "constructor", "__proto__", "hasOwnProperty"])(
+    "%s, a name Object.prototype has, is an unknown environment too",
+    (environment) => {
+      const err = thrown(() => resolveSettings({ apiKey: "k", environment }, undefined, {}));
+      expect(err.message).toContain(`environment from explicit options is "${environment}"`);
+      expect(err.message).toContain("expected one of production, sandbox");
+    },
+  );
 });
 
 describe("endpoints", () => {
