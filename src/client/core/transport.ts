@@ -435,7 +435,7 @@ export class Transport {
 
     debug(
       this.redact,
-      `request ${method} ${url} attempt=${attempt}${payload === undefined ? "" : ` body=${clipForLog(payload)}`}`,
+      `request ${method} ${url} attempt=${attempt}${payload === undefined ? "" : ` body=${this.loggable(payload)}`}`,
     );
     // The clock starts here, after the limiter: time spent queueing behind our own requests is not the
     // server being slow.
@@ -464,7 +464,7 @@ export class Transport {
         this.redact,
         `response ${response.statusCode} ${method} ${url} duration_ms=${durationMs} request_id=${
           responseHeaders["x-request-id"] ?? "-"
-        }${text === "" || !isDebugEnabled() ? "" : ` body=${clipForLog(this.loggableBody(text))}`}`,
+        }${text === "" || !isDebugEnabled() ? "" : ` body=${this.loggable(this.decodedBody(text))}`}`,
       );
       return { status: response.statusCode, headers: responseHeaders, text };
     } catch (thrown) {
@@ -480,8 +480,16 @@ export class Transport {
     }
   }
 
+  /**
+   * A body as the debug log shows it: redacted, then clipped. In that order: clipping first could cut the
+   * key in two, and neither half matches the redactor, so the part before the cut would reach the log.
+   */
+  private loggable(text: string): string {
+    return clipForLog(this.redact(text));
+  }
+
   /** Re-serialises JSON so a key hidden behind `\u` escapes is decoded, then caught by the redactor. */
-  private loggableBody(text: string): string {
+  private decodedBody(text: string): string {
     try {
       return JSON.stringify(redactDeep(JSON.parse(text), this.redact));
     } catch {

@@ -489,6 +489,25 @@ describe("debug logging", () => {
     }
   });
 
+  test("a key straddling the 1,000-character clip leaves no fragment of itself in the log", async () => {
+    process.env.ROMULUS_LOG = "debug";
+    const fragments = Array.from({ length: KEY.length - 7 }, (_, i) => KEY.slice(i, i + 8));
+    const t = transport({ maxRetries: 0 });
+    // Around char 990 the clip at 1,000 cuts through the key, whichever side of the cut most of it lies.
+    for (const at of [970, 985, 990, 995, 999]) {
+      server.handle((_req, res) => text(res, 400, `${"x".repeat(at)}${KEY}${"y".repeat(300)}`, "text/plain"));
+      await failure(t.request({ method: "GET", path: "/v1/x" }));
+      // The request body too: `{"q":"` is 6 characters, so the key starts at `at`.
+      server.handle((_req, res) => json(res, 200, {}));
+      await t.request({ method: "POST", path: "/v1/x", body: { q: `${"x".repeat(at - 6)}${KEY}${"y".repeat(300)}` } });
+    }
+    // Five responses and five requests carried the key; each was logged, clipped.
+    expect(
+      logLines.filter((l) => l.includes(`body=${"x".repeat(100)}`) || l.includes(`"q":"${"x".repeat(100)}`)),
+    ).toHaveLength(10);
+    for (const line of logLines) for (const fragment of fragments) expect(line).not.toContain(fragment);
+  });
+
   test("retries are logged", async () => {
     process.env.ROMULUS_LOG = "debug";
     server.handle((_req, res) => (server.requests.length === 1 ? json(res, 503, {}) : json(res, 200, {})));
