@@ -4,7 +4,6 @@ import type { CallTaskWebhookSubscription } from "../models/call-task-webhook-su
 import type { Call } from "../models/calls";
 import type { WebhookSubscription } from "../models/webhook-subscriptions";
 import {
-  type ActionResultInput,
   buildAgentActionCompletedEvents,
   buildAgentCallCompletedEvent,
   buildRobocallResult,
@@ -142,7 +141,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         call: completion.call as Call,
         agentId: completion.agentId,
         ...(completion.contactData ? { contactData: completion.contactData } : {}),
-        ...(completion.actions ? { actionResults: completion.actions as ActionResultInput[] } : {}),
+        ...(completion.actions ? { actionResults: completion.actions } : {}),
         ...(completion.callTask ? { callTask: completion.callTask } : {}),
       });
       const events: object[] = [event, ...buildAgentActionCompletedEvents(event)];
@@ -196,6 +195,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     remove: (org, kind, id) => model.remove(org, kind, id),
     completeCall(input) {
       const { org, ...rest } = input ?? ({} as calls.CompleteCallInput);
+      if (org !== undefined && typeof org !== "string") throw badRequest({ field: "org", message: "must be a string" });
       return calls.completeCall(model, orgOf(org), rest as calls.CompleteCallInput);
     },
     completeRobocall(input) {

@@ -211,6 +211,88 @@ describe("simulated agent calls and webhook delivery", () => {
     expect(bad.status).toBe(404);
   });
 
+  test("a bad completeCall body is a 400 naming the field, and changes nothing", async () => {
+    const [sales] = agents();
+    const task = await ok(emu, "POST", `/v1/ai-agents/agents/${sales.id}/call-tasks`, {
+      contact_phone_number: "+391234567",
+    });
+    await ok(emu, "POST", "/v1/webhook-subscriptions", { event: "AGENT_CALL_COMPLETED", url: `${hooks.url}/calls` });
+    const callsBefore = emu.objects(seeded.org, "calls");
+    const complete = (body: Json) => call(emu, "POST", "/__emulator/calls/complete", { key: null, body });
+    const cases: Array<[Json, string]> = [
+      [{ actions: ["NOPE"] }, "actions.0.type"],
+      [{ actions: ["CALL_FORWARDING", { type: "TELEPORT" }] }, "actions.1.type"],
+      [{ actions: [{ actionId: "a-1" }] }, "actions.0.type"],
+      [{ actions: [{ type: "CALL_FORWARDING", data: { attempts: "all of them" } }] }, "actions.0.data.attempts"],
+      [{ actions: [{ type: "DATA_EXTRACTION", action_id: "a-1" }] }, "actions.0.action_id"],
+      [{ actions: "CALL_FORWARDING" }, "actions"],
+      [{ transcript: "Hello" }, "transcript"],
+      [{ direction: "SIDEWAYS" }, "direction"],
+      [{ sentiment: 101 }, "sentiment"],
+      [{ taskId: task.id }, "taskId"],
+    ];
+    for (const [extra, field] of cases) {
+      const res = await complete({ org: seeded.org, agentId: sales.id, callTaskId: task.id, ...extra });
+      expect([JSON.stringify(extra), res.status]).toEqual([JSON.stringify(extra), 400]);
+      expect((res.body as Json).errors[0].field).toBe(field);
+      expect((res.body as Json).message).toContain(field);
+    }
+    const unknownType = await complete({ agentId: sales.id, actions: ["NOPE"] });
+    expect((unknownType.body as Json).errors[0].message).toBe(
+      "must be one of APPOINTMENT, CALL_FORWARDING, DATA_EXTRACTION, WHATS_APP_MESSAGE",
+    );
+    expect((await complete({ actions: [] })).body).toMatchObject({ errors: [{ field: "agentId" }] });
+    // Nothing changed: no new call, the task still PENDING, nothing sent.
+    expect(emu.objects(seeded.org, "calls")).toEqual(callsBefore);
+    expect(emu.object(seeded.org, "agent-call-tasks", task.id)).toMatchObject({ status: "PENDING", attempts: 0 });
+    await emu.deliveriesIdle();
+    expect(emu.deliveries()).toEqual([]);
+    // The same call with its actions right goes through.
+    const good = await complete({ org: seeded.org, agentId: sales.id, callTaskId: task.id, actions: ["APPOINTMENT"] });
+    expect(good.status).toBe(200);
+    expect((good.body as Json).events.map((e: Json) => e.event)).toEqual([
+      "AGENT_CALL_COMPLETED",
+      "AGENT_ACTION_COMPLETED",
+    ]);
+  });
+
+  test("completing a call of a TERMINATED or already COMPLETED call task is a 409 and changes nothing", async () => {
+    const [sales] = agents();
+    const newTask = async () =>
+      (await ok(emu, "POST", `/v1/ai-agents/agents/${sales.id}/call-tasks`, { contact_phone_number: "+391234567" }))
+        .id as string;
+    const complete = (callTaskId: string) =>
+      call(emu, "POST", "/__emulator/calls/complete", { key: null, body: { agentId: sales.id, callTaskId } });
+
+    const terminated = await newTask();
+    await ok(emu, "PUT", `/v1/ai-agents/agents/call-tasks/${terminated}/terminate`);
+    const callsBefore = emu.objects(seeded.org, "calls");
+    const refused = await complete(terminated);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      status: 409,
+      error: "Conflict",
+      message: `Agent call task ${terminated} is TERMINATED: only a PENDING or IN_PROGRESS task can be completed`,
+      errors: [{ field: "callTaskId" }],
+    });
+    expect(emu.object(seeded.org, "agent-call-tasks", terminated)).toMatchObject({ status: "TERMINATED" });
+    expect(emu.objects(seeded.org, "calls")).toEqual(callsBefore);
+
+    const done = await newTask();
+    expect((await complete(done)).status).toBe(200);
+    const completedOnce = emu.object(seeded.org, "agent-call-tasks", done);
+    const again = await complete(done);
+    expect(again.status).toBe(409);
+    expect((again.body as Json).message).toMatch(/is COMPLETED: only a PENDING or IN_PROGRESS task/);
+    expect(emu.object(seeded.org, "agent-call-tasks", done)).toEqual(completedOnce);
+
+    // IN_PROGRESS (set as the service would while dialling) is still open.
+    const dialling = await newTask();
+    emu.edit(seeded.org, "agent-call-tasks", dialling, { status: "IN_PROGRESS" });
+    expect((await complete(dialling)).status).toBe(200);
+    expect(emu.object(seeded.org, "agent-call-tasks", dialling)).toMatchObject({ status: "COMPLETED", attempts: 1 });
+  });
+
   test("an outbound call completes after outboundCallCompletionMs and fires AGENT_CALL_COMPLETED", async () => {
     const [sales] = agents();
     await ok(emu, "POST", "/v1/webhook-subscriptions", { event: "AGENT_CALL_COMPLETED", url: `${hooks.url}/calls` });

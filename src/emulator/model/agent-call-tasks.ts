@@ -6,8 +6,9 @@ import { clone } from "./store";
 
 const KIND = "agent-call-tasks";
 
-/** Statuses in which a task can still be terminated. */
-const ACTIVE = new Set(["PENDING", "IN_PROGRESS"]);
+/** Statuses in which a task can still be terminated, or completed by a call (a finished task cannot). */
+export const ACTIVE_CALL_TASK_STATUSES: ReadonlySet<string> = new Set(["PENDING", "IN_PROGRESS"]);
+const ACTIVE = ACTIVE_CALL_TASK_STATUSES;
 
 /**
  * Creates a call task for an agent of the organization (404 otherwise), answering the response shape:

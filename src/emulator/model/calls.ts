@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { contactData } from "../../models/agent-call-tasks";
 import { type Call, callSearchFilters } from "../../models/calls";
+import { type AgentAction, agentAction } from "./actions";
+import { ACTIVE_CALL_TASK_STATUSES } from "./agent-call-tasks";
 import { requireAgent } from "./agents";
 import {
   type CallCompletion,
@@ -13,7 +15,7 @@ import {
   springPage,
   uuid,
 } from "./common";
-import { ApiError, badRequest, notFound, parseWith } from "./errors";
+import { ApiError, badRequest, errorBody, notFound, parseWith } from "./errors";
 import { clone, type StoredObject } from "./store";
 
 const KIND = "calls";
@@ -105,20 +107,77 @@ export interface CompleteCallInput {
   direction?: "OUTBOUND" | "INBOUND";
   duration?: number;
   contactData?: CallCompletion["contactData"];
-  /** Action results as in AGENT_CALL_COMPLETED `action_results`; each also fires AGENT_ACTION_COMPLETED. */
-  actions?: unknown[];
-  /** The agent call task this call belongs to (it becomes COMPLETED). */
+  /**
+   * Action results as in AGENT_CALL_COMPLETED `action_results`, each also firing AGENT_ACTION_COMPLETED: a
+   * type name, or `{type, actionId?, data?}` (checked by `agentAction` in actions.ts).
+   */
+  actions?: ReadonlyArray<AgentAction["type"] | { type: AgentAction["type"]; actionId?: string; data?: object }>;
+  /** The agent call task this call belongs to (PENDING or IN_PROGRESS; it becomes COMPLETED). */
   callTaskId?: string;
   transcript?: Array<{ speaker: "AGENT" | "USER"; text: string }>;
   summary?: string;
   sentiment?: number;
 }
 
+const optionalText = z.string().nullish();
+
+/**
+ * The control input, checked whole before anything happens: it arrives as JSON over HTTP, and a field
+ * the rest of the code trusts (an action type, a transcript) must be a 400, not a throw halfway through.
+ * Strict, so a misspelt field (`action`, `taskId`) is named instead of silently ignored.
+ */
+const completeCallInput = z
+  .object({
+    agentId: z.string().min(1),
+    callId: z.string().min(1).optional(),
+    to: z.string().min(1).optional(),
+    direction: z.enum(["OUTBOUND", "INBOUND"]).optional(),
+    duration: z.number().int().min(0).optional(),
+    contactData: z
+      .object({ email: optionalText, name: optionalText, timezone: optionalText, phone_number: optionalText })
+      .strict()
+      .optional(),
+    actions: z.array(agentAction).optional(),
+    callTaskId: z.string().min(1).optional(),
+    transcript: z.array(z.object({ speaker: z.enum(["AGENT", "USER"]), text: z.string() }).strict()).optional(),
+    summary: z.string().optional(),
+    // An integer 0-100, as the reference documents the call's sentiment score.
+    sentiment: z.number().int().min(0).max(100).optional(),
+  })
+  .strict();
+type CheckedCompleteCallInput = z.output<typeof completeCallInput>;
+
+/** What finishing a call takes, every part already checked (`callTask` is an open task of the agent). */
+interface Finish {
+  duration?: number;
+  contactData?: CheckedCompleteCallInput["contactData"];
+  actions?: AgentAction[];
+  callTask?: StoredObject;
+  transcript?: CheckedCompleteCallInput["transcript"];
+  summary?: string;
+  sentiment?: number;
+}
+
+/**
+ * The call task a completed call belongs to: a task of the same agent (404 otherwise) that is still
+ * PENDING or IN_PROGRESS. A TERMINATED task was stopped on purpose and a COMPLETED one already has its
+ * call: completing either again would rewrite history, so that is a 409.
+ */
+function openCallTask(ctx: ModelContext, org: string, agentId: string, taskId: string): StoredObject {
+  const task = ctx.store.peek(org, "agent-call-tasks", taskId);
+  if (!task || task.agent_id !== agentId) throw notFound(`Agent call task ${taskId} not found`, "callTaskId");
+  if (!ACTIVE_CALL_TASK_STATUSES.has(String(task.status))) {
+    const message = `Agent call task ${taskId} is ${String(task.status)}: only a PENDING or IN_PROGRESS task can be completed`;
+    throw new ApiError(409, errorBody(409, message, [{ field: "callTaskId", message }]));
+  }
+  return task;
+}
+
 function finishCall(
   ctx: ModelContext,
   org: string,
   stored: StoredObject,
-  input: Omit<CompleteCallInput, "agentId" | "callId" | "to" | "direction">,
+  input: Finish,
 ): { call: Call; events: object[] } {
   const agentId = String(stored.agent_id);
   const now = ctx.now();
@@ -129,20 +188,17 @@ function finishCall(
   ];
   const summary = input.summary ?? "The customer asked to schedule an appointment for the following week.";
   const base = `https://storage.emulator.romulus.invalid/call-recordings/${org}/${stored.id}`;
+  let doneTask: StoredObject | undefined;
   let callTask: CallCompletion["callTask"];
-  if (input.callTaskId) {
-    const task = ctx.store.peek(org, "agent-call-tasks", input.callTaskId);
-    if (!task || task.agent_id !== agentId)
-      throw notFound(`Agent call task ${input.callTaskId} not found`, "callTaskId");
-    const done = {
-      ...clone(task),
+  if (input.callTask) {
+    doneTask = {
+      ...clone(input.callTask),
       status: "COMPLETED",
-      attempts: Number(task.attempts ?? 0) + 1,
+      attempts: Number(input.callTask.attempts ?? 0) + 1,
       next_attempt_at: null,
       updated_at: iso(now),
     };
-    ctx.store.put(org, "agent-call-tasks", done);
-    callTask = { id: String(done.id), status: "COMPLETED" };
+    callTask = { id: String(doneTask.id), status: "COMPLETED" };
   }
   const call: StoredObject = {
     ...clone(stored),
@@ -160,7 +216,6 @@ function finishCall(
     ended_at: iso(now),
     ...(callTask ? { call_task_id: callTask.id } : {}),
   };
-  ctx.store.put(org, KIND, call);
   const stored_cd = (stored.contact_data ?? {}) as Record<string, string | null | undefined>;
   const contact: NonNullable<CallCompletion["contactData"]> = input.contactData ?? {
     email: stored_cd.email ?? null,
@@ -173,26 +228,35 @@ function finishCall(
   if (input.actions !== undefined) completion.actions = input.actions;
   if (callTask !== undefined) completion.callTask = callTask;
   const events = ctx.hooks.callCompleted(org, completion);
+  // Stored only once the events exist: should building them fail, the call and its task stay as they were.
+  // Deliveries run in the background, so no receiver can see the state before these writes.
+  if (doneTask) ctx.store.put(org, "agent-call-tasks", doneTask);
+  ctx.store.put(org, KIND, call);
   return { call: pub, events };
 }
 
 /**
  * Control operation: an agent call of the organization completes (the agent must exist). Completes the
  * given INITIATED call or records a new one, then AGENT_CALL_COMPLETED (and one AGENT_ACTION_COMPLETED per
- * action) is delivered. Answers the call and the events.
+ * action) is delivered. Answers the call and the events. Every check (400, 404, 409) comes before any
+ * change.
  */
-export function completeCall(ctx: ModelContext, org: string, input: CompleteCallInput) {
-  if (!input || typeof input.agentId !== "string") throw badRequest({ field: "agentId", message: "is required" });
+export function completeCall(ctx: ModelContext, org: string, raw: CompleteCallInput) {
+  const input = parseWith(completeCallInput, raw);
   const agent = requireAgent(ctx, org, input.agentId);
+  let stored: StoredObject | undefined;
   if (input.callId) {
-    const stored = ctx.store.peek(org, KIND, input.callId);
+    stored = ctx.store.peek(org, KIND, input.callId);
     if (!stored) throw notFound(`Call ${input.callId} not found`, "callId");
     if (stored.agent_id !== input.agentId) throw badRequest({ field: "callId", message: "belongs to another agent" });
     if (stored.status !== "INITIATED") {
-      throw new ApiError(409, { status: 409, error: "Conflict", message: `Call ${stored.id} is ${stored.status}` });
+      throw new ApiError(409, errorBody(409, `Call ${stored.id} is ${String(stored.status)}`));
     }
-    return finishCall(ctx, org, stored, input);
   }
+  const callTask = input.callTaskId ? openCallTask(ctx, org, input.agentId, input.callTaskId) : undefined;
+  const { agentId: _agentId, callId: _callId, to: _to, direction: _direction, callTaskId: _taskId, ...rest } = input;
+  const finish: Finish = callTask ? { ...rest, callTask } : rest;
+  if (stored) return finishCall(ctx, org, stored, finish);
   const direction = input.direction ?? "OUTBOUND";
   const other = input.to ?? "+390101010101";
   const outbound = direction === "OUTBOUND";
@@ -205,7 +269,7 @@ export function completeCall(ctx: ModelContext, org: string, input: CompleteCall
     destination: outbound ? other : (agent.outbound_cli ?? null),
     initiated_at: iso(new Date(ctx.now().getTime() - (input.duration ?? 42) * 1000)),
   };
-  return finishCall(ctx, org, call, input);
+  return finishCall(ctx, org, call, finish);
 }
 
 type Predicate = (c: Record<string, unknown>) => boolean;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { E164_PATTERN } from "../../models/common";
 import type { RobocallConfiguration, RobocallTask } from "../../models/robocalls";
+import type { AgentAction } from "./actions";
 import { badRequest } from "./errors";
 import type { Store, StoredObject } from "./store";
 
@@ -18,8 +19,8 @@ export interface CallCompletion {
   call: Record<string, unknown> & { id: string; status: string };
   agentId: string;
   contactData?: { email?: string | null; name?: string | null; timezone?: string | null; phone_number?: string | null };
-  /** Action results: a type name, or `{ type, actionId?, data? }` (see delivery.ts `ActionResultInput`). */
-  actions?: unknown[];
+  /** Action results, checked (see actions.ts); the hook builds one ActionResult and one action event each. */
+  actions?: AgentAction[];
   callTask?: { id: string; status: string };
 }
 
@@ -39,7 +40,10 @@ export interface RobocallCompletion {
 
 /** The model's only ways out: webhook deliveries and timers. Both are wired by the emulator. */
 export interface ModelHooks {
-  /** An agent call of `org` finished: build its events and deliver them; answers the events. */
+  /**
+   * An agent call of `org` finished: build its events and deliver them; answers the events. Builds every
+   * event before delivering any, so when it throws nothing was sent (the model stores nothing either).
+   */
   callCompleted(org: string, completion: CallCompletion): object[];
   /** A robocall of `org` finished: build the "Call task webhook body", deliver it; answers the body. */
   robocallCompleted(org: string, completion: RobocallCompletion): object;
