@@ -492,6 +492,28 @@ describe("calls", () => {
     const bad2 = await call(emu, "GET", "/v1/pbxes/calls/search?duration_from=abc");
     expect((bad2.body as Json).errors[0].field).toBe("duration_from");
   });
+
+  test("search: status and direction outside their documented values are a 400 listing them, in any case", async () => {
+    const status = await call(emu, "GET", "/v1/pbxes/calls/search?status=BOGUS");
+    expect(status.status).toBe(400);
+    expect((status.body as Json).errors).toEqual([
+      {
+        field: "status",
+        message:
+          "must be one of INITIATED, ANSWERED, BUSY, UNANSWERED, COMPLETED, FAILED, FORWARDED (case-insensitive)",
+      },
+    ]);
+    const direction = await call(emu, "GET", "/v1/pbxes/calls/search?direction=SIDEWAYS&status=bogus");
+    expect(direction.status).toBe(400);
+    expect((direction.body as Json).errors.map((e: Json) => e.field).sort()).toEqual(["direction", "status"]);
+    expect((direction.body as Json).message).toContain(
+      "direction: must be one of INBOUND, OUTBOUND, INTERNAL (case-insensitive)",
+    );
+    // Documented as case-insensitive: every case of a listed value is a filter, not an error.
+    for (const query of ["status=Completed", "direction=internal", "status=forwarded&direction=Inbound"]) {
+      expect([query, (await call(emu, "GET", `/v1/pbxes/calls/search?${query}`)).status]).toEqual([query, 200]);
+    }
+  });
 });
 
 describe("campaigns", () => {
