@@ -217,45 +217,85 @@ class Semaphore {
 }
 
 /**
- * Process-wide state per origin. The limit is shared by every transport in the process because a Pulumi
- * provider host runs many resources at once, each possibly with its own client, and the API's rate limit is
- * per organisation, not per client object. Its capacity is the largest `maxConcurrency` any transport for
- * the origin asked for: a transport that asked for fewer still gets its own lower cap (see `Transport`), so
- * the only effect of "largest" is that one cautious transport cannot throttle everyone else, and the result
- * does not depend on which transport happened to be built first.
+ * The in-flight limit a transport takes a slot from, shared by every transport for the same origin. Kept to
+ * two methods because another copy of this package (another version, even) may be the one that created it:
+ * see `sharedLimits`.
  */
-interface OriginState {
-  pool: Pool | undefined;
-  limiter: Semaphore;
+interface SharedLimiter {
+  /** Raises the capacity; never lowers it. */
+  grow(capacity: number): void;
+  /** Resolves with the function that gives the slot back (calling it more than once is harmless). */
+  acquire(): Promise<() => void>;
 }
-const origins = new Map<string, OriginState>();
 
-function originState(origin: string, maxConcurrency: number): OriginState {
-  let state = origins.get(origin);
-  if (state === undefined) {
-    state = { pool: undefined, limiter: new Semaphore(maxConcurrency) };
-    origins.set(origin, state);
-  } else {
-    state.limiter.grow(maxConcurrency);
+/**
+ * Where the per-origin limits live: on `globalThis` under a registered symbol, not in this module, so that
+ * two copies of pulumi-romulus loaded in one process (a program's own and the provider's, or two versions
+ * under different `node_modules`) still share one limit per API.
+ *
+ * Semantics:
+ * - one limiter per origin (`https://api.romulus.live`): every client of that API in the process takes its
+ *   slots from it, because the API's rate limit is per organisation, not per client object, and a Pulumi
+ *   provider host runs many resources at once, each possibly with its own client;
+ * - a base URL path prefix does not make another origin: it is the same server;
+ * - its capacity is the largest `maxConcurrency` any transport for the origin asked for. A transport that
+ *   asked for fewer still gets its own lower cap (see `Transport`), so the only effect of "largest" is that
+ *   one cautious transport cannot throttle everyone else, and the result does not depend on which
+ *   transport happened to be built first;
+ * - entries are never removed: there is one per API endpoint the process ever talked to, and an idle
+ *   limiter holds nothing.
+ *
+ * Connection pools are not shared this way: they belong to one copy's undici, and sharing them would tie
+ * two copies to the same undici version for no gain (a second pool costs a TLS handshake, not correctness).
+ */
+const LIMITS_KEY = Symbol.for("pulumi-romulus.limits");
+/** Used only if something other than a Map sits under the key: a limit of our own beats a crash. */
+let unsharedLimits: Map<string, SharedLimiter> | undefined;
+
+function sharedLimits(): Map<string, SharedLimiter> {
+  const holder = globalThis as typeof globalThis & { [LIMITS_KEY]?: unknown };
+  const existing = holder[LIMITS_KEY];
+  if (existing instanceof Map) return existing as Map<string, SharedLimiter>;
+  if (existing !== undefined) {
+    unsharedLimits ??= new Map();
+    return unsharedLimits;
   }
-  return state;
+  const created = new Map<string, SharedLimiter>();
+  // Not enumerable, not writable: a stray `Object.assign(globalThis, ...)` cannot replace it mid-run.
+  Object.defineProperty(holder, LIMITS_KEY, { value: created, enumerable: false, writable: false });
+  return created;
 }
 
-function poolFor(origin: string, state: OriginState): Pool {
-  // One keep-alive pool per origin for the whole process: TLS handshakes are the slow part of small calls.
-  // Its size is unbounded because the limiter above already bounds what is in flight.
-  state.pool ??= new Pool(origin, { connections: null, pipelining: 1 });
-  return state.pool;
+function sharedLimiter(origin: string, maxConcurrency: number): SharedLimiter {
+  const limits = sharedLimits();
+  let limiter = limits.get(origin);
+  if (limiter === undefined) {
+    limiter = new Semaphore(maxConcurrency);
+    limits.set(origin, limiter);
+  } else {
+    limiter.grow(maxConcurrency);
+  }
+  return limiter;
+}
+
+/** One keep-alive pool per origin for this copy of the package: TLS handshakes are the slow part of calls. */
+const pools = new Map<string, Pool>();
+
+function poolFor(origin: string): Pool {
+  let pool = pools.get(origin);
+  if (pool === undefined) {
+    // Unbounded: the shared limiter already bounds what is in flight.
+    pool = new Pool(origin, { connections: null, pipelining: 1 });
+    pools.set(origin, pool);
+  }
+  return pool;
 }
 
 /** Closes every pooled connection (tests, or a host shutting down). Later requests open new ones. */
 export async function closeConnections(): Promise<void> {
-  const pools: Pool[] = [];
-  for (const state of origins.values()) {
-    if (state.pool !== undefined) pools.push(state.pool);
-    state.pool = undefined;
-  }
-  await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+  const open = [...pools.values()];
+  pools.clear();
+  await Promise.all(open.map((p) => p.close().catch(() => undefined)));
 }
 
 let cachedVersion: string | undefined;
@@ -298,7 +338,7 @@ export class Transport {
   private readonly userAgent: string;
   private readonly limiter: Semaphore;
   private readonly origin: string;
-  private readonly state: OriginState;
+  private readonly shared: SharedLimiter;
   private readonly pathPrefix: string;
   /** Public so endpoint code can scrub its own messages the same way. */
   readonly redact: (text: string) => string;
@@ -320,7 +360,7 @@ export class Transport {
     this.origin = this.baseUrl.origin;
     this.pathPrefix = this.baseUrl.pathname.replace(/\/+$/, "");
     this.limiter = new Semaphore(maxConcurrency);
-    this.state = originState(this.origin, maxConcurrency);
+    this.shared = sharedLimiter(this.origin, maxConcurrency);
     // Authorization carries the key as is, so the header value and the key are the same string; both are
     // listed so this stays right if a prefix is ever added.
     this.redact = createRedactor([this.#apiKey, this.#apiKey.trim()]);
@@ -411,7 +451,7 @@ export class Transport {
     const releaseOwn = await this.limiter.acquire();
     let releaseShared: (() => void) | undefined;
     try {
-      releaseShared = await this.state.limiter.acquire();
+      releaseShared = await this.shared.acquire();
       return await this.send(method, url, path, payload, attempt);
     } finally {
       releaseShared?.();
@@ -448,7 +488,7 @@ export class Transport {
     }, this.timeoutMs);
     try {
       const response = await undiciRequest(url, {
-        dispatcher: poolFor(this.origin, this.state),
+        dispatcher: poolFor(this.origin),
         method,
         headers,
         body: payload,

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { z } from "zod";
+import { RomulusClient } from "../../../src/client";
 import {
   ConnectionError,
   InvalidEndpointError,
@@ -352,6 +353,44 @@ describe("concurrency", () => {
       Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).request({ method: "GET", path: `/v1/x/${i}` })),
     );
     expect(server.maxInFlight).toBeLessThanOrEqual(3);
+  });
+
+  test("two RomulusClient instances against one origin share the limit", async () => {
+    server.handle(async (_req, res) => {
+      await delay(15);
+      json(res, 200, { organization_id: "org-1" });
+    });
+    // Different path prefixes, same origin: the same API, so the same limit.
+    const a = new RomulusClient({ apiKey: KEY, endpoint: server.url, maxConcurrency: 3 });
+    const b = new RomulusClient({ apiKey: `${KEY}-other`, endpoint: `${server.url}/prefix`, maxConcurrency: 3 });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).me()));
+    expect(server.requests).toHaveLength(30);
+    expect(server.maxInFlight).toBe(3);
+  });
+
+  test("two copies of the package loaded in one process share the limit", async () => {
+    server.handle(async (_req, res) => {
+      await delay(15);
+      json(res, 200, {});
+    });
+    // A second, independent instance of the module, as a second copy under another node_modules would be.
+    let copy: typeof import("../../../src/client/core/transport") | undefined;
+    jest.isolateModules(() => {
+      copy = require("../../../src/client/core/transport") as typeof import("../../../src/client/core/transport");
+    });
+    expect(copy?.Transport).toBeDefined();
+    expect(copy?.Transport).not.toBe(Transport);
+    const mine = transport({ maxConcurrency: 2 });
+    const theirs = new copy!.Transport({ baseUrl: server.url, apiKey: KEY, maxConcurrency: 2 });
+    try {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? mine : theirs).request({ method: "GET", path: `/v1/x/${i}` })),
+      );
+    } finally {
+      await copy!.closeConnections();
+    }
+    expect(server.requests).toHaveLength(20);
+    expect(server.maxInFlight).toBe(2);
   });
 
   test("a transport with a lower maxConcurrency keeps its own cap", async () => {
