@@ -27,7 +27,7 @@ import { z } from "zod";
  * |---------------|-------------------------------------|--------------------------------------------------|
  * | `seed`        | integer                             | PRNG seed, global (any rule may carry it, once)   |
  * | `route`       | `*`, `METHOD`, `/path`, `METHOD /path` | which requests the rule applies to (default `*`) |
- * | `429`         | rate, optionally `@retry-after=N`   | answer 429 Too Many Requests (+ `Retry-After: N`) |
+ * | `429`         | rate, optionally `@retry-after=N`   | answer 429 with `Retry-After: N` (N default 1)    |
  * | `retry-after` | seconds                             | same as the `@retry-after` suffix                 |
  * | `500`, `503`  | rate                                | answer 500 / 503 (no `Retry-After`)               |
  * | `drop`        | rate                                | close the connection, request not handled         |
@@ -49,7 +49,10 @@ export interface FaultRule {
   /** `*` (the default), `METHOD`, `/fastify/route/:pattern` (or a `/prefix/*`), or `METHOD /path`. */
   route?: string;
   rate429?: number;
-  /** Sent as `Retry-After` with the 429s of this rule; 503s deliberately carry none (both client paths). */
+  /**
+   * Sent as `Retry-After` with the 429s of this rule (default `DEFAULT_RETRY_AFTER_SECONDS`); 503s
+   * deliberately carry none (both client paths).
+   */
   retryAfterSeconds?: number;
   rate500?: number;
   rate503?: number;
@@ -71,6 +74,11 @@ export type FaultDecision = {
 };
 
 export const DEFAULT_FAULT_SEED = 1;
+/**
+ * `Retry-After` of a 429 whose rule gives none: real rate limiters always say when to come back, so a
+ * client is tested against that; 1 s is the least whole-second value (`@retry-after=0` still asks for 0).
+ */
+export const DEFAULT_RETRY_AFTER_SECONDS = 1;
 
 /** Thrown for a spec that cannot be used; the message says which rule and key, and what was expected. */
 export class FaultSpecError extends Error {
@@ -452,11 +460,10 @@ export class FaultInjector {
     let threshold = rule.rate429 ?? 0;
     if (actionDraw < threshold) {
       this.count("429");
-      const action: FaultDecision["action"] =
-        rule.retryAfterSeconds === undefined
-          ? { status: 429 }
-          : { status: 429, retryAfterSeconds: rule.retryAfterSeconds };
-      return { latencyMs, action };
+      return {
+        latencyMs,
+        action: { status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS },
+      };
     }
     threshold += rule.rate500 ?? 0;
     if (actionDraw < threshold) {

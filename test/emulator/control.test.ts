@@ -385,6 +385,36 @@ describe("faults", () => {
     expect(bad.status).toBe(400);
   });
 
+  test("a 429 rule without retry-after still sends Retry-After (1 s), as real rate limiters do; 0 is kept", async () => {
+    emu.setFaults("route=GET /v1/me;429=1");
+    const res = await call(emu, "GET", "/v1/me");
+    expect(res.status).toBe(429);
+    expect(res.headers["retry-after"]).toBe("1");
+    emu.setFaults({ rules: [{ route: "GET /v1/me", rate429: 1 }] });
+    expect((await call(emu, "GET", "/v1/me")).headers["retry-after"]).toBe("1");
+    emu.setFaults("route=GET /v1/me;429=1@retry-after=0");
+    expect((await call(emu, "GET", "/v1/me")).headers["retry-after"]).toBe("0");
+  });
+
+  test("500: answered without running the handler, a JSON body, no Retry-After; counted and logged", async () => {
+    await call(emu, "PUT", "/__emulator/faults", { key: null, body: { spec: "route=POST /v2/contacts;500=1" } });
+    const res = await call(emu, "POST", "/v2/contacts", { body: { first_name: "Never" } });
+    expect(res.status).toBe(500);
+    expect(res.headers["content-type"]).toMatch(/^application\/json/);
+    expect(res.headers["retry-after"]).toBeUndefined();
+    expect(res.body).toEqual({
+      status: 500,
+      error: "Internal Server Error",
+      message: "Internal Server Error (injected fault)",
+    });
+    expect(emu.objects(seeded.org, "contacts")).toEqual([]);
+    expect(emu.counters()).toMatchObject({ "faults.500": 1, "POST /v2/contacts": 1 });
+    expect(emu.requests()).toEqual([expect.objectContaining({ status: 500, fault: "500", route: "/v2/contacts" })]);
+    expect(((await call(emu, "GET", "/__emulator/faults", { key: null })).body as Json)["500"]).toBe(1);
+    // Only the rule's route faults.
+    expect((await call(emu, "GET", "/v1/me")).status).toBe(200);
+  });
+
   test("drop: no answer, nothing stored; lose-response: stored, no answer", async () => {
     emu.setFaults({ rules: [{ route: "POST /v2/contacts", dropRate: 1 }] });
     await expect(

@@ -1,5 +1,6 @@
 import {
   DEFAULT_FAULT_SEED,
+  DEFAULT_RETRY_AFTER_SECONDS,
   type FaultDecision,
   FaultInjector,
   type FaultSpec,
@@ -227,6 +228,11 @@ describe("FaultInjector", () => {
     expect(action("POST", "/v1/webhook-subscriptions")).toBe("lose-response"); // method + prefix beats prefix
     expect(action("GET", "/v2/contacts/:contactId")).toBe("429"); // exact path beats method
     expect(injector.decide("put", "/v2/contacts/:contactId").action).toEqual({ status: 429, retryAfterSeconds: 9 });
+    // A 429 rule without retry-after says when to come back all the same.
+    expect(injector.decide("GET", "/v2/contacts/:contactId").action).toEqual({
+      status: 429,
+      retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS,
+    });
   });
 
   test("among equally specific rules the first wins", () => {
