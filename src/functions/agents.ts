@@ -1,17 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { Agent } from "../models/agents";
-import {
-  findOne,
-  invoke,
-  invokeOutput,
-  type LookupKind,
-  type LookupOptions,
-  listAll,
-  opt,
-  sameEnum,
-  selectorOf,
-  type Target,
-} from "./core";
+import { declareLookups, type LookupInputs, opt, sameEnum } from "./core";
 
 /** An AI agent as the data sources return it: the API's fields in camelCase, like the resources. */
 export interface GetAgentResult {
@@ -42,10 +30,7 @@ export interface GetAgentArgs {
   name?: string;
 }
 
-export interface GetAgentOutputArgs {
-  id?: pulumi.Input<string>;
-  name?: pulumi.Input<string>;
-}
+export interface GetAgentOutputArgs extends LookupInputs<GetAgentArgs> {}
 
 /** Filters, each compared ignoring case; all agents when none is given. */
 export interface GetAgentsArgs {
@@ -54,23 +39,12 @@ export interface GetAgentsArgs {
   language?: string;
 }
 
-export interface GetAgentsOutputArgs {
-  type?: pulumi.Input<string>;
-  status?: pulumi.Input<string>;
-  language?: pulumi.Input<string>;
-}
+export interface GetAgentsOutputArgs extends LookupInputs<GetAgentsArgs> {}
 
 export interface GetAgentsResult {
   /** In the API's order. */
   agents: GetAgentResult[];
 }
-
-const agents: LookupKind<Agent> = {
-  key: "agents",
-  noun: "agent",
-  plural: "agents",
-  list: (client, options) => client.agents.list(options),
-};
 
 function toResult(a: Agent): GetAgentResult {
   return {
@@ -91,21 +65,24 @@ function toResult(a: Agent): GetAgentResult {
   };
 }
 
-async function findAgent(args: GetAgentArgs, target: Target): Promise<GetAgentResult> {
-  return toResult(await findOne("getAgent", target, agents, selectorOf("getAgent", args)));
-}
+const agents = declareLookups<Agent, GetAgentArgs, GetAgentOutputArgs, GetAgentResult, GetAgentsResult>({
+  key: "agents",
+  noun: "agent",
+  plural: "agents",
+  list: (client, options) => client.agents.list(options),
+  fn: "getAgent",
+  allFn: "getAgents",
+  toResult,
+  allResult: (results) => ({ agents: results }),
+});
 
-async function filterAgents(args: GetAgentsArgs, target: Target): Promise<GetAgentsResult> {
-  const type = args?.type ?? undefined;
-  const status = args?.status ?? undefined;
-  const language = args?.language ?? undefined;
-  const all = await listAll(target, agents);
-  return {
-    agents: all
-      .filter((a) => sameEnum(type, a.type) && sameEnum(status, a.status) && sameEnum(language, a.language))
-      .map(toResult),
-  };
-}
+// An Output's filters may resolve to `null`: treated as absent, like a filter left out.
+const filteredAgents = agents.filtered<GetAgentsArgs, GetAgentsOutputArgs>(
+  (f, a) =>
+    sameEnum(f.type ?? undefined, a.type) &&
+    sameEnum(f.status ?? undefined, a.status) &&
+    sameEnum(f.language ?? undefined, a.language),
+);
 
 /**
  * An AI agent by id or by exact name. Agents are configured in the Romulus dashboard; look them up by name
@@ -115,21 +92,13 @@ async function filterAgents(args: GetAgentsArgs, target: Target): Promise<GetAge
  * const sales = await romulus.getAgent({ name: "Sales Agent" });
  * ```
  */
-export function getAgent(args: GetAgentArgs, opts?: LookupOptions): Promise<GetAgentResult> {
-  return invoke(findAgent, args, opts);
-}
+export const getAgent = agents.one.plain;
 
 /** {@link getAgent} taking Inputs and answering an Output. */
-export function getAgentOutput(args: GetAgentOutputArgs, opts?: LookupOptions): pulumi.Output<GetAgentResult> {
-  return invokeOutput(findAgent, args, opts);
-}
+export const getAgentOutput = agents.one.output;
 
 /** Every agent, optionally filtered by type, status and language. */
-export function getAgents(args: GetAgentsArgs = {}, opts?: LookupOptions): Promise<GetAgentsResult> {
-  return invoke(filterAgents, args, opts);
-}
+export const getAgents = filteredAgents.plain;
 
 /** {@link getAgents} taking Inputs and answering an Output. */
-export function getAgentsOutput(args: GetAgentsOutputArgs = {}, opts?: LookupOptions): pulumi.Output<GetAgentsResult> {
-  return invokeOutput(filterAgents, args, opts);
-}
+export const getAgentsOutput = filteredAgents.output;

@@ -25,8 +25,12 @@ export interface LookupOptions extends Omit<pulumi.InvokeOptions, "provider"> {
 /** Raised for what a lookup itself rejects: bad arguments, no match, several matches. */
 export class RomulusLookupError extends RomulusError {}
 
-/** `{ [K in keyof A]: Input<A[K]> }`: the arguments of an `…Output` variant. */
-export type LookupInputs<A> = { [K in keyof A]: pulumi.Input<A[K]> };
+/**
+ * The arguments of an `…Output` variant: each one an Input. Homomorphic, so each keeps its `?` and its doc
+ * comment; `undefined` stays outside the Input (`id?: Input<string>`, not `Input<string | undefined>`), as
+ * the hand-written `…OutputArgs` interfaces had it.
+ */
+export type LookupInputs<A> = { [K in keyof A]: pulumi.Input<Exclude<A[K], undefined>> };
 
 /** Where one lookup goes. Internal: it holds the key, so it never leaves this module's callers. */
 export interface Target {
@@ -148,6 +152,67 @@ export function invokeOutput<A, R>(
   return pulumi
     .all([inputs, pulumi.output(explicit)])
     .apply(([a, settings]) => find(a as A, targetFor(settings))) as unknown as pulumi.Output<R>;
+}
+
+/** What a data source does once its target is known. */
+export type Find<A, R> = (args: A, target: Target) => Promise<R>;
+
+/**
+ * A data source in both shapes. `OA` is the `…OutputArgs` interface of the public API: named here (not
+ * derived) so the exported signatures read `GetAgentOutputArgs`, not an internal mapped type.
+ */
+export interface DataSource<A, OA extends LookupInputs<A>, R> {
+  readonly plain: (args: A, opts?: LookupOptions) => Promise<R>;
+  readonly output: (args: OA, opts?: LookupOptions) => pulumi.Output<R>;
+}
+
+/** {@link DataSource} for a function whose arguments may be left out: `getAgents()`. */
+export interface OptionalArgsDataSource<A, OA extends LookupInputs<A>, R> {
+  readonly plain: (args?: A, opts?: LookupOptions) => Promise<R>;
+  readonly output: (args?: OA, opts?: LookupOptions) => pulumi.Output<R>;
+}
+
+/** {@link DataSource} for a function that takes no arguments: `getOrganization(opts)`. */
+export interface NoArgsDataSource<R> {
+  readonly plain: (opts?: LookupOptions) => Promise<R>;
+  readonly output: (opts?: LookupOptions) => pulumi.Output<R>;
+}
+
+/**
+ * The exported functions are built here rather than declared, so `name` is set by hand: `getAgent.name`
+ * and stack traces keep reading `getAgent`, as they did for function declarations.
+ */
+function named<F extends (...args: never[]) => unknown>(name: string, fn: F): F {
+  return Object.defineProperty(fn, "name", { value: name });
+}
+
+/** `name` (the Promise variant) and `nameOutput` from one `find`. */
+export function dataSource<A, OA extends LookupInputs<A>, R>(name: string, find: Find<A, R>): DataSource<A, OA, R> {
+  return {
+    plain: named(name, (args: A, opts?: LookupOptions) => invoke(find, args, opts)),
+    output: named(`${name}Output`, (args: OA, opts?: LookupOptions) => invokeOutput(find, args, opts)),
+  };
+}
+
+/** {@link dataSource} for a function whose arguments default to `{}`. */
+export function optionalArgsDataSource<A extends object, OA extends LookupInputs<A>, R>(
+  name: string,
+  find: Find<A, R>,
+): OptionalArgsDataSource<A, OA, R> {
+  return {
+    plain: named(name, (args?: A, opts?: LookupOptions) => invoke(find, args ?? ({} as A), opts)),
+    output: named(`${name}Output`, (args?: OA, opts?: LookupOptions) =>
+      invokeOutput(find, args ?? ({} as LookupInputs<A>), opts),
+    ),
+  };
+}
+
+/** {@link dataSource} for a function of the options alone. */
+export function noArgsDataSource<R>(name: string, find: Find<object, R>): NoArgsDataSource<R> {
+  return {
+    plain: named(name, (opts?: LookupOptions) => invoke(find, {}, opts)),
+    output: named(`${name}Output`, (opts?: LookupOptions) => invokeOutput(find, {}, opts)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -286,13 +351,38 @@ export function suggestionText(wanted: string, names: readonly string[], plural:
   return `Closest names: ${closestNames(wanted, names).map(quote).join(", ")}.`;
 }
 
+/**
+ * How a caller spells the selector of its lookup, so that every message suggests a call that works:
+ * `getAgent({ id })`, but `getWhatsAppTemplate({ botId, name, language })`.
+ */
+export interface SelectorSpelling {
+  /** The data source, e.g. `getWhatsAppTemplate`. */
+  readonly fn: string;
+  /** Its argument that takes the id, e.g. `botId`. */
+  readonly idKey: string;
+  /** Its argument that takes the name, e.g. `botName`. */
+  readonly nameKey: string;
+  /** The call's other arguments as given (a template's `name`, `language`): a suggested call keeps them. */
+  readonly others?: Readonly<Record<string, string | undefined>>;
+}
+
+/** The spelling of the plain `{ id?, name? }` selector of `fn`. */
+const byIdOrName = (fn: string): SelectorSpelling => ({ fn, idKey: "id", nameKey: "name" });
+
+/** `fn({ a: "x", b: "y" })`, the arguments that are set, as a user would type the call. */
+export function callText(fn: string, args: Readonly<Record<string, string | undefined>>): string {
+  const set = Object.entries(args).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return `${fn}({ ${set.map(([key, value]) => `${key}: ${quote(value)}`).join(", ")} })`;
+}
+
 /** The `{ id?, name? }` of a lookup, checked: exactly one, a non-empty string. */
 export interface Selector {
   id?: string;
   name?: string;
 }
 
-export function selectorOf(fn: string, args: Selector | undefined, idKey = "id", nameKey = "name"): Selector {
+export function selectorOf(spelling: SelectorSpelling, args: Selector | undefined): Selector {
+  const { fn, idKey, nameKey } = spelling;
   const id = args?.id ?? undefined;
   const name = args?.name ?? undefined;
   if ((id === undefined) === (name === undefined)) {
@@ -313,14 +403,15 @@ export function selectorOf(fn: string, args: Selector | undefined, idKey = "id",
 
 /**
  * The one object a selector names. Ids are unique; names are matched exactly and are not unique in Romulus,
- * so several matches are an error that says how to pick one.
+ * so several matches are an error that says how to pick one, in the caller's own argument names.
  */
 export async function findOne<T extends Named>(
-  fn: string,
+  spelling: SelectorSpelling,
   target: Target,
   kind: LookupKind<T>,
   selector: Selector,
 ): Promise<T> {
+  const { fn, idKey, nameKey, others = {} } = spelling;
   const items = await listAll(target, kind);
   if (selector.id !== undefined) {
     const found = items.find((item) => item.id === selector.id);
@@ -328,13 +419,13 @@ export async function findOne<T extends Named>(
     throw new RomulusLookupError(
       `${fn}: no ${kind.noun} with id ${quote(selector.id)} ${await whereText(target)}. ` +
         "Ids differ between organizations (the same name has another id in each): " +
-        "look it up by `name` to use one program across stacks, or check which key the lookup uses.",
+        `look it up by \`${nameKey}\` to use one program across stacks, or check which key the lookup uses.`,
     );
   }
   const name = selector.name as string;
   const matches = items.filter((item) => item.name === name);
-  const [first, ...others] = matches;
-  if (first && others.length === 0) return first;
+  const [first, ...rest] = matches;
+  if (first && rest.length === 0) return first;
   if (!first) {
     throw new RomulusLookupError(
       `${fn}: no ${kind.noun} named ${quote(name)} ${await whereText(target)} (names match exactly). ` +
@@ -348,9 +439,58 @@ export async function findOne<T extends Named>(
   throw new RomulusLookupError(
     `${fn}: ${matches.length} ${kind.plural} are named ${quote(name)} ${await whereText(target)}: ` +
       `${matches.map((m) => `id ${quote(m.id)}`).join(", ")}. ` +
-      `Names are not unique in Romulus: pass \`id\` instead of \`name\` to pick one, ` +
-      `e.g. ${fn}({ id: ${quote(first.id)} }).`,
+      `Names are not unique in Romulus: pass \`${idKey}\` instead of \`${nameKey}\` to pick one, ` +
+      `e.g. ${callText(fn, { [idKey]: first.id, ...others })}.`,
   );
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// A kind's data sources, declared once
+
+/** A kind the data sources read, with how its objects become results. */
+export interface LookupSpec<T extends Named, R, L> extends LookupKind<T> {
+  /** The singular data source, e.g. `getAgent` (its twin is `getAgentOutput`). */
+  readonly fn: string;
+  /** The plural, e.g. `getAgents`. */
+  readonly allFn: string;
+  toResult(item: T): R;
+  /** The plural's result from the results of the objects it returns, in the API's order. */
+  allResult(results: R[]): L;
+}
+
+/** The data sources of one kind; each file exports them under their public names and doc comments. */
+export interface Lookups<T extends Named, A extends Selector, OA extends LookupInputs<A>, R, L> {
+  /** The kind, for lookups of its own built on {@link findOne} (a bot's templates). */
+  readonly kind: LookupKind<T>;
+  /** One object by id or exact name. */
+  readonly one: DataSource<A, OA, R>;
+  /** Every object. */
+  readonly all: NoArgsDataSource<L>;
+  /** The objects for which `keep(filters, object)` holds; every object without filters. */
+  filtered<F extends object, OF extends LookupInputs<F>>(
+    keep: (filters: F, item: T) => boolean,
+  ): OptionalArgsDataSource<F, OF, L>;
+}
+
+/**
+ * Agents, WhatsApp bots and robocall configurations are looked up alike (one listing per run, exact names,
+ * the same messages); only their results differ. `A` and `OA` are the public argument interfaces.
+ */
+export function declareLookups<T extends Named, A extends Selector, OA extends LookupInputs<A>, R, L>(
+  spec: LookupSpec<T, R, L>,
+): Lookups<T, A, OA, R, L> {
+  const spelling = byIdOrName(spec.fn);
+  const results = async (target: Target, keep: (item: T) => boolean = () => true) =>
+    spec.allResult((await listAll(target, spec)).filter(keep).map((item) => spec.toResult(item)));
+  return {
+    kind: spec,
+    one: dataSource<A, OA, R>(spec.fn, async (args, target) =>
+      spec.toResult(await findOne(spelling, target, spec, selectorOf(spelling, args))),
+    ),
+    all: noArgsDataSource(spec.allFn, (_args, target) => results(target)),
+    filtered: <F extends object, OF extends LookupInputs<F>>(keep: (filters: F, item: T) => boolean) =>
+      optionalArgsDataSource<F, OF, L>(spec.allFn, (filters, target) => results(target, (item) => keep(filters, item))),
+  };
 }
 
 /** `null` (the API's "not set") becomes `undefined`, which Pulumi outputs and `?:` types expect. */

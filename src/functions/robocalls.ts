@@ -1,16 +1,5 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { RobocallConfiguration } from "../models/robocalls";
-import {
-  findOne,
-  invoke,
-  invokeOutput,
-  type LookupKind,
-  type LookupOptions,
-  listAll,
-  opt,
-  selectorOf,
-  type Target,
-} from "./core";
+import { declareLookups, type LookupInputs, opt } from "./core";
 
 /**
  * A robocall configuration as the data sources return it. Its enums stay lower-case as the API sends them
@@ -46,22 +35,12 @@ export interface GetRobocallConfigurationArgs {
   name?: string;
 }
 
-export interface GetRobocallConfigurationOutputArgs {
-  id?: pulumi.Input<string>;
-  name?: pulumi.Input<string>;
-}
+export interface GetRobocallConfigurationOutputArgs extends LookupInputs<GetRobocallConfigurationArgs> {}
 
 export interface GetRobocallConfigurationsResult {
   /** In the API's order. */
   configurations: GetRobocallConfigurationResult[];
 }
-
-const robocallConfigurations: LookupKind<RobocallConfiguration> = {
-  key: "robocall-configurations",
-  noun: "robocall configuration",
-  plural: "robocall configurations",
-  list: (client, options) => client.robocalls.listConfigurations(options),
-};
 
 function toResult(c: RobocallConfiguration): GetRobocallConfigurationResult {
   const retry = c.retry_config;
@@ -89,43 +68,34 @@ function toResult(c: RobocallConfiguration): GetRobocallConfigurationResult {
   };
 }
 
-async function findConfiguration(
-  args: GetRobocallConfigurationArgs,
-  target: Target,
-): Promise<GetRobocallConfigurationResult> {
-  const fn = "getRobocallConfiguration";
-  return toResult(await findOne(fn, target, robocallConfigurations, selectorOf(fn, args)));
-}
-
-async function allConfigurations(_args: object, target: Target): Promise<GetRobocallConfigurationsResult> {
-  return { configurations: (await listAll(target, robocallConfigurations)).map(toResult) };
-}
+const configurations = declareLookups<
+  RobocallConfiguration,
+  GetRobocallConfigurationArgs,
+  GetRobocallConfigurationOutputArgs,
+  GetRobocallConfigurationResult,
+  GetRobocallConfigurationsResult
+>({
+  key: "robocall-configurations",
+  noun: "robocall configuration",
+  plural: "robocall configurations",
+  list: (client, options) => client.robocalls.listConfigurations(options),
+  fn: "getRobocallConfiguration",
+  allFn: "getRobocallConfigurations",
+  toResult,
+  allResult: (results) => ({ configurations: results }),
+});
 
 /**
  * A robocall configuration by id or by exact name; its id is what `POST /v1/call-tasks/robocalls` takes as
  * `robocall_configuration_id`.
  */
-export function getRobocallConfiguration(
-  args: GetRobocallConfigurationArgs,
-  opts?: LookupOptions,
-): Promise<GetRobocallConfigurationResult> {
-  return invoke(findConfiguration, args, opts);
-}
+export const getRobocallConfiguration = configurations.one.plain;
 
 /** {@link getRobocallConfiguration} taking Inputs and answering an Output. */
-export function getRobocallConfigurationOutput(
-  args: GetRobocallConfigurationOutputArgs,
-  opts?: LookupOptions,
-): pulumi.Output<GetRobocallConfigurationResult> {
-  return invokeOutput(findConfiguration, args, opts);
-}
+export const getRobocallConfigurationOutput = configurations.one.output;
 
 /** Every robocall configuration of the organization. */
-export function getRobocallConfigurations(opts?: LookupOptions): Promise<GetRobocallConfigurationsResult> {
-  return invoke(allConfigurations, {}, opts);
-}
+export const getRobocallConfigurations = configurations.all.plain;
 
 /** {@link getRobocallConfigurations} answering an Output. */
-export function getRobocallConfigurationsOutput(opts?: LookupOptions): pulumi.Output<GetRobocallConfigurationsResult> {
-  return invokeOutput(allConfigurations, {}, opts);
-}
+export const getRobocallConfigurationsOutput = configurations.all.output;

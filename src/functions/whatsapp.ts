@@ -1,15 +1,14 @@
-import type * as pulumi from "@pulumi/pulumi";
 import type { WhatsAppBot, WhatsAppTemplate } from "../models/whatsapp";
 import {
+  callText,
+  dataSource,
+  declareLookups,
   findOne,
-  invoke,
-  invokeOutput,
-  type LookupKind,
-  type LookupOptions,
-  listAll,
+  type LookupInputs,
   opt,
   quote,
   RomulusLookupError,
+  type SelectorSpelling,
   sameEnum,
   selectorOf,
   suggestionText,
@@ -51,10 +50,7 @@ export interface GetWhatsAppBotArgs {
   name?: string;
 }
 
-export interface GetWhatsAppBotOutputArgs {
-  id?: pulumi.Input<string>;
-  name?: pulumi.Input<string>;
-}
+export interface GetWhatsAppBotOutputArgs extends LookupInputs<GetWhatsAppBotArgs> {}
 
 export interface GetWhatsAppBotsResult {
   /** In the API's order, each with its templates. */
@@ -72,25 +68,13 @@ export interface GetWhatsAppTemplateArgs {
   language?: string;
 }
 
-export interface GetWhatsAppTemplateOutputArgs {
-  botId?: pulumi.Input<string>;
-  botName?: pulumi.Input<string>;
-  name: pulumi.Input<string>;
-  language?: pulumi.Input<string>;
-}
+export interface GetWhatsAppTemplateOutputArgs extends LookupInputs<GetWhatsAppTemplateArgs> {}
 
 /** A template with the bot it belongs to: sending it takes both `bot_id` and `template_id`. */
 export interface GetWhatsAppTemplateResult extends WhatsAppTemplateResult {
   botId: string;
   botName: string;
 }
-
-const whatsAppBots: LookupKind<WhatsAppBot> = {
-  key: "whatsapp-bots",
-  noun: "WhatsApp bot",
-  plural: "WhatsApp bots",
-  list: (client, options) => client.whatsapp.listBots(options),
-};
 
 function toTemplate(t: WhatsAppTemplate): WhatsAppTemplateResult {
   return {
@@ -108,13 +92,22 @@ function toBot(b: WhatsAppBot): GetWhatsAppBotResult {
   return { id: b.id, name: b.name, templates: b.templates.map(toTemplate) };
 }
 
-async function findBot(args: GetWhatsAppBotArgs, target: Target): Promise<GetWhatsAppBotResult> {
-  return toBot(await findOne("getWhatsAppBot", target, whatsAppBots, selectorOf("getWhatsAppBot", args)));
-}
-
-async function allBots(_args: object, target: Target): Promise<GetWhatsAppBotsResult> {
-  return { bots: (await listAll(target, whatsAppBots)).map(toBot) };
-}
+const bots = declareLookups<
+  WhatsAppBot,
+  GetWhatsAppBotArgs,
+  GetWhatsAppBotOutputArgs,
+  GetWhatsAppBotResult,
+  GetWhatsAppBotsResult
+>({
+  key: "whatsapp-bots",
+  noun: "WhatsApp bot",
+  plural: "WhatsApp bots",
+  list: (client, options) => client.whatsapp.listBots(options),
+  fn: "getWhatsAppBot",
+  allFn: "getWhatsAppBots",
+  toResult: toBot,
+  allResult: (results) => ({ bots: results }),
+});
 
 const languagesOf = (templates: readonly WhatsAppTemplate[]): string[] =>
   [...new Set(templates.map((t) => t.language ?? "(none)"))].sort();
@@ -125,8 +118,12 @@ async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Prom
   const language = args?.language ?? undefined;
   if (typeof name !== "string" || name === "")
     throw new RomulusLookupError(`${fn}: \`name\` must be a non-empty string`);
-  const selector = selectorOf(fn, { id: args.botId, name: args.botName }, "botId", "botName");
-  const bot = await findOne(fn, target, whatsAppBots, selector);
+  // The bot is picked by `botId`/`botName`, and a call suggested for it must still name the template.
+  const spelling: SelectorSpelling = { fn, idKey: "botId", nameKey: "botName", others: { name, language } };
+  const selector = selectorOf(spelling, { id: args.botId, name: args.botName });
+  const bot = await findOne(spelling, target, bots.kind, selector);
+  // The bot as the caller named it, for the calls the messages below suggest.
+  const botArgs = selector.id === undefined ? { botName: selector.name } : { botId: selector.id };
   const ofBot = `of WhatsApp bot ${quote(bot.name)} (id ${quote(bot.id)})`;
   const found = (t: WhatsAppTemplate): GetWhatsAppTemplateResult => ({
     ...toTemplate(t),
@@ -158,39 +155,34 @@ async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Prom
   if (language === undefined && languages.length > 1) {
     throw new RomulusLookupError(
       `${fn}: template ${quote(name)} ${ofBot} exists in ${languages.length} languages: ${languages.join(", ")}. ` +
-        `Pass \`language\` to pick one, e.g. { name: ${quote(name)}, language: ${quote(languages[0] ?? "")} }.`,
+        `Pass \`language\` to pick one, e.g. ${callText(fn, { ...botArgs, name, language: languages[0] })}.`,
     );
   }
   throw new RomulusLookupError(
     `${fn}: ${matches.length} templates ${ofBot} are named ${quote(name)}` +
       `${language === undefined ? "" : ` in language ${quote(language)}`}: ` +
       `${matches.map((t) => `id ${quote(t.id)}`).join(", ")}. ` +
-      "Use getWhatsAppBot and pick the template from its `templates` by id.",
+      "Use getWhatsAppBot and pick the template from its `templates` by id, e.g. " +
+      `${callText("getWhatsAppBot", { id: bot.id })}.`,
   );
 }
 
 /** A WhatsApp bot by id or exact name, with its templates. */
-export function getWhatsAppBot(args: GetWhatsAppBotArgs, opts?: LookupOptions): Promise<GetWhatsAppBotResult> {
-  return invoke(findBot, args, opts);
-}
+export const getWhatsAppBot = bots.one.plain;
 
 /** {@link getWhatsAppBot} taking Inputs and answering an Output. */
-export function getWhatsAppBotOutput(
-  args: GetWhatsAppBotOutputArgs,
-  opts?: LookupOptions,
-): pulumi.Output<GetWhatsAppBotResult> {
-  return invokeOutput(findBot, args, opts);
-}
+export const getWhatsAppBotOutput = bots.one.output;
 
 /** Every WhatsApp bot of the organization, each with its templates. */
-export function getWhatsAppBots(opts?: LookupOptions): Promise<GetWhatsAppBotsResult> {
-  return invoke(allBots, {}, opts);
-}
+export const getWhatsAppBots = bots.all.plain;
 
 /** {@link getWhatsAppBots} answering an Output. */
-export function getWhatsAppBotsOutput(opts?: LookupOptions): pulumi.Output<GetWhatsAppBotsResult> {
-  return invokeOutput(allBots, {}, opts);
-}
+export const getWhatsAppBotsOutput = bots.all.output;
+
+const templates = dataSource<GetWhatsAppTemplateArgs, GetWhatsAppTemplateOutputArgs, GetWhatsAppTemplateResult>(
+  "getWhatsAppTemplate",
+  findTemplate,
+);
 
 /**
  * One template of a bot, by name, and by language where the bot has the name in several:
@@ -199,17 +191,7 @@ export function getWhatsAppBotsOutput(opts?: LookupOptions): pulumi.Output<GetWh
  * const welcome = await romulus.getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message", language: "en" });
  * ```
  */
-export function getWhatsAppTemplate(
-  args: GetWhatsAppTemplateArgs,
-  opts?: LookupOptions,
-): Promise<GetWhatsAppTemplateResult> {
-  return invoke(findTemplate, args, opts);
-}
+export const getWhatsAppTemplate = templates.plain;
 
 /** {@link getWhatsAppTemplate} taking Inputs and answering an Output. */
-export function getWhatsAppTemplateOutput(
-  args: GetWhatsAppTemplateOutputArgs,
-  opts?: LookupOptions,
-): pulumi.Output<GetWhatsAppTemplateResult> {
-  return invokeOutput(findTemplate, args, opts);
-}
+export const getWhatsAppTemplateOutput = templates.output;

@@ -4,6 +4,7 @@
  * configuration and explicit providers are covered in settings.test.ts.
  */
 import { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID } from "../../src/emulator";
+import * as functions from "../../src/functions";
 import {
   getAgent,
   getAgents,
@@ -18,7 +19,7 @@ import {
 import type { Agent } from "../../src/models/agents";
 import type { RobocallConfiguration } from "../../src/models/robocalls";
 import type { WhatsAppBot } from "../../src/models/whatsapp";
-import { failure, useEmulator } from "./support";
+import { failure, insertOverHttp, suggestedCall, useEmulator } from "./support";
 
 const emulator = useEmulator();
 const org = DEFAULT_ORGANIZATION_ID;
@@ -82,7 +83,10 @@ describe("getAgent", () => {
     expect(error.message).toContain(`id "${original.id}"`);
     expect(error.message).toContain(`id "${twin.id}"`);
     expect(error.message).toContain("pass `id` instead of `name`");
-    // ... and `id` does pick one.
+    // The call it suggests works as pasted, and `id` picks either one.
+    const suggested = suggestedCall(error.message, "getAgent");
+    expect(suggested).toEqual({ id: original.id });
+    expect((await getAgent(suggested)).id).toBe(original.id);
     expect((await getAgent({ id: String(twin.id) })).type).toBe("INBOUND");
   });
 
@@ -135,13 +139,19 @@ describe("WhatsApp", () => {
     expect(await getWhatsAppBot({ id: seeded.id })).toEqual(bot);
   });
 
-  test("getWhatsAppBot: absent and ambiguous names", async () => {
+  test("getWhatsAppBot: absent and ambiguous names; the ambiguity names both ids and a call that works", async () => {
     // Inserted before the first lookup: a run's lookups share one listing (see listing.test.ts).
-    emulator.server.insert(org, "whatsapp-bots", { name: "Support WA bot", templates: [] });
+    const original = named(stored.bots(), "Support WA bot");
+    const twin = await insertOverHttp(emulator.server, org, "whatsapp-bots", { name: "Support WA bot", templates: [] });
     const absent = await failure(getWhatsAppBot({ name: "Sales bot" }));
     expect(absent.message).toMatch(/no WhatsApp bot named "Sales bot".*Closest names: "Sales WA bot"/);
     const ambiguous = await failure(getWhatsAppBot({ name: "Support WA bot" }));
     expect(ambiguous.message).toContain('2 WhatsApp bots are named "Support WA bot"');
+    expect(ambiguous.message).toContain(`id "${original.id}", id "${twin.id}"`);
+    expect(ambiguous.message).toContain("pass `id` instead of `name`");
+    const suggested = suggestedCall(ambiguous.message, "getWhatsAppBot");
+    expect(suggested).toEqual({ id: original.id });
+    expect((await getWhatsAppBot(suggested)).id).toBe(original.id);
   });
 
   test("getWhatsAppBots lists every bot", async () => {
@@ -168,6 +178,62 @@ describe("WhatsApp", () => {
     expect(error.message).toContain('template "welcome_message" of WhatsApp bot "Sales WA bot"');
     expect(error.message).toContain("exists in 2 languages: en, it");
     expect(error.message).toContain("Pass `language`");
+    // The suggested call keeps the bot as it was named, and works.
+    const suggested = suggestedCall(error.message, "getWhatsAppTemplate");
+    expect(suggested).toEqual({ botName: "Sales WA bot", name: "welcome_message", language: "en" });
+    const english = await getWhatsAppTemplate(suggested as unknown as Parameters<typeof getWhatsAppTemplate>[0]);
+    expect(english.language).toBe("en");
+  });
+
+  test("getWhatsAppTemplate: an ambiguous bot name names `botId`, both ids, and a call that works", async () => {
+    const original = named(stored.bots(), "Sales WA bot");
+    const italian = original.templates.find((t) => t.name === "welcome_message" && t.language === "it");
+    // Through the control API, as a second bot of that name made in the dashboard would appear.
+    const twin = await insertOverHttp(emulator.server, org, "whatsapp-bots", { name: "Sales WA bot", templates: [] });
+    const error = await failure(
+      getWhatsAppTemplate({ botName: "Sales WA bot", name: "welcome_message", language: "it" }),
+    );
+    expect(error).toBeInstanceOf(RomulusLookupError);
+    expect(error.message).toContain('getWhatsAppTemplate: 2 WhatsApp bots are named "Sales WA bot"');
+    expect(error.message).toContain(`id "${original.id}", id "${twin.id}"`);
+    expect(error.message).toContain("pass `botId` instead of `botName`");
+    // Not the old suggestion, which named an argument getWhatsAppTemplate does not have and dropped `name`.
+    expect(error.message).not.toContain("({ id:");
+    const suggested = suggestedCall(error.message, "getWhatsAppTemplate");
+    expect(suggested).toEqual({ botId: original.id, name: "welcome_message", language: "it" });
+    const picked = await getWhatsAppTemplate(suggested as unknown as Parameters<typeof getWhatsAppTemplate>[0]);
+    expect(picked).toMatchObject({ id: italian?.id, botId: original.id });
+  });
+
+  test("getWhatsAppTemplate: an unknown bot id says to look the bot up by `botName`", async () => {
+    const error = await failure(getWhatsAppTemplate({ botId: "no-such-bot", name: "welcome_message" }));
+    expect(error.message).toContain('getWhatsAppTemplate: no WhatsApp bot with id "no-such-bot"');
+    expect(error.message).toContain("look it up by `botName`");
+    expect(error.message).not.toContain("by `name`");
+  });
+
+  test("getWhatsAppTemplate: several templates of one name and language name every id and a call that works", async () => {
+    const templateFor = (id: string) => ({
+      id,
+      name: "promo",
+      category: "marketing",
+      language: "en",
+      status: "approved",
+      components: [{ type: "body", text: `Promo ${id}` }],
+    });
+    const bot = await insertOverHttp(emulator.server, org, "whatsapp-bots", {
+      name: "Promo bot",
+      templates: [templateFor("promo-a"), templateFor("promo-b")],
+    });
+    for (const language of [undefined, "en"]) {
+      const error = await failure(getWhatsAppTemplate({ botName: "Promo bot", name: "promo", language }));
+      expect(error.message).toContain(`getWhatsAppTemplate: 2 templates of WhatsApp bot "Promo bot" (id "${bot.id}")`);
+      expect(error.message).toContain('id "promo-a", id "promo-b"');
+      const suggested = suggestedCall(error.message, "getWhatsAppBot");
+      expect(suggested).toEqual({ id: bot.id });
+      const { templates } = await getWhatsAppBot(suggested);
+      expect(templates.map((t) => t.id)).toEqual(["promo-a", "promo-b"]);
+    }
   });
 
   test("getWhatsAppTemplate: unknown language, unknown template, unknown bot, bad selectors", async () => {
@@ -207,12 +273,17 @@ describe("robocall configurations", () => {
     expect(await getRobocallConfiguration({ id: seeded.id })).toEqual(config);
   });
 
-  test("absent and ambiguous names; the listing", async () => {
-    emulator.server.insert(org, "robocall-configurations", { name: "Payment reminder" });
+  test("absent and ambiguous names (both ids and a call that works); the listing", async () => {
+    const original = named(stored.configurations(), "Payment reminder");
+    const twin = await insertOverHttp(emulator.server, org, "robocall-configurations", { name: "Payment reminder" });
     const absent = await failure(getRobocallConfiguration({ name: "Payment reminders" }));
     expect(absent.message).toMatch(/no robocall configuration named .*Closest names: "Payment reminder"/);
     const ambiguous = await failure(getRobocallConfiguration({ name: "Payment reminder" }));
     expect(ambiguous.message).toContain('2 robocall configurations are named "Payment reminder"');
+    expect(ambiguous.message).toContain(`id "${original.id}", id "${twin.id}"`);
+    const suggested = suggestedCall(ambiguous.message, "getRobocallConfiguration");
+    expect(suggested).toEqual({ id: original.id });
+    expect((await getRobocallConfiguration(suggested)).id).toBe(original.id);
     const { configurations } = await getRobocallConfigurations();
     expect(configurations).toHaveLength(stored.configurations().length);
     expect(configurations.filter((c) => c.name === "Payment reminder")).toHaveLength(2);
@@ -221,4 +292,13 @@ describe("robocall configurations", () => {
 
 test("getOrganization answers the key's organization", async () => {
   expect(await getOrganization()).toEqual({ organizationId: org });
+});
+
+test("each data source, though built by one helper per kind, is named as it is exported", () => {
+  const exported = Object.entries(functions).filter(([name]) => name.startsWith("get"));
+  expect(exported.length).toBe(16);
+  for (const [name, value] of exported) {
+    expect(typeof value).toBe("function");
+    expect((value as { name: string }).name).toBe(name);
+  }
 });

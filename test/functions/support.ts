@@ -51,6 +51,36 @@ export function useEmulator(): { readonly server: Emulator } {
   return holder;
 }
 
+/**
+ * Inserts an object through the emulator's control API over HTTP (`POST /__emulator/orgs/:org/:kind`), as
+ * a test outside this process would, and answers it as stored (id and timestamps filled in).
+ */
+export async function insertOverHttp(
+  server: Emulator,
+  org: string,
+  kind: string,
+  object: Record<string, unknown>,
+): Promise<{ id: string } & Record<string, unknown>> {
+  const res = await fetch(`${server.url}/__emulator/orgs/${org}/${kind}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(object),
+  });
+  if (!res.ok) throw new Error(`control insert of ${kind} failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as { id: string } & Record<string, unknown>;
+}
+
+/**
+ * The call an error message suggests (`e.g. getAgent({ id: "…" })`), as the arguments object a user would
+ * paste: the message's own text, evaluated, so a test can run the suggestion and see that it works.
+ */
+export function suggestedCall(message: string, fn: string): Record<string, unknown> {
+  const match = new RegExp(`e\\.g\\. ${fn}\\((\\{[^}]*\\})\\)`).exec(message);
+  if (!match) throw new Error(`no suggested ${fn}(...) call in: ${message}`);
+  // Evaluated in a context of its own, then copied into this realm for jest's comparisons.
+  return JSON.parse(JSON.stringify(vm.runInNewContext(`(${match[1]})`))) as Record<string, unknown>;
+}
+
 /** The rejection of `promise`, for asserting on its message. */
 export async function failure(promise: Promise<unknown>): Promise<Error> {
   try {
