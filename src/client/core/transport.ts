@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool, request as undiciRequest } from "undici";
+import type { Pool } from "undici";
 import type { ZodType } from "zod";
 import {
   ConnectionError,
@@ -278,6 +278,20 @@ function sharedLimiter(origin: string, maxConcurrency: number): SharedLimiter {
   return limiter;
 }
 
+type Undici = typeof import("undici");
+let undiciModule: Undici | undefined;
+
+/**
+ * undici, loaded on the first request rather than at import: it costs tens of milliseconds to load, and the
+ * provider host imports this module for its first Check, which validates inputs and never sends a request.
+ */
+function undici(): Undici {
+  // A plain require (the build is CommonJS): a dynamic import() would make the first request wait an extra
+  // turn, and `import type` above keeps the types strict without loading anything.
+  undiciModule ??= require("undici") as Undici;
+  return undiciModule;
+}
+
 /** One keep-alive pool per origin for this copy of the package: TLS handshakes are the slow part of calls. */
 const pools = new Map<string, Pool>();
 
@@ -285,7 +299,7 @@ function poolFor(origin: string): Pool {
   let pool = pools.get(origin);
   if (pool === undefined) {
     // Unbounded: the shared limiter already bounds what is in flight.
-    pool = new Pool(origin, { connections: null, pipelining: 1 });
+    pool = new (undici().Pool)(origin, { connections: null, pipelining: 1 });
     pools.set(origin, pool);
   }
   return pool;
@@ -487,7 +501,7 @@ export class Transport {
       controller.abort();
     }, this.timeoutMs);
     try {
-      const response = await undiciRequest(url, {
+      const response = await undici().request(url, {
         dispatcher: poolFor(this.origin),
         method,
         headers,
