@@ -5,15 +5,24 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { DEFAULT_ORGANIZATION_ID, SECOND_API_KEY } from "../../src/emulator";
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID, SECOND_API_KEY } from "../../src/emulator";
 import {
   getAgent,
+  getAgentOutput,
   getAgents,
   getOrganization,
+  getOrganizationOutput,
   getRobocallConfiguration,
+  getRobocallConfigurationOutput,
+  getRobocallConfigurations,
+  getWhatsAppBot,
+  getWhatsAppBots,
   getWhatsAppTemplate,
+  getWhatsAppTemplateOutput,
   resetLookupCache,
 } from "../../src/functions";
+import { runProgram } from "../harness/program";
 import { failure, LIST_AGENTS, LIST_BOTS, LIST_ROBOCALL_CONFIGURATIONS, ME, setEnv, useEmulator } from "./support";
 
 const emulator = useEmulator();
@@ -27,6 +36,32 @@ test("a listing walks every page, asking for large pages (2,103 agents: 3 reques
   // The last page's agents are findable too.
   expect((await getAgent({ name: "Bulk agent 2099" })).name).toBe("Bulk agent 2099");
   expect(emulator.server.counters()[LIST_AGENTS]).toBe(3);
+});
+
+test("WhatsApp bots over two pages (1,002 bots: 1,000 then 2): the last bot and its template are found", async () => {
+  for (let i = 0; i < 1000; i++) {
+    const templates = [{ id: `tpl-${i}`, name: "hello", language: "en", status: "approved", components: [] }];
+    emulator.server.insert(org, "whatsapp-bots", { name: `Bulk bot ${i}`, templates });
+  }
+  const { bots } = await getWhatsAppBots();
+  expect(bots).toHaveLength(1002);
+  expect(new Set(bots.map((b) => b.id)).size).toBe(1002);
+  // The API lists in insertion order: the last inserted bot is alone on the second page.
+  expect(bots.at(-1)?.name).toBe("Bulk bot 999");
+  expect((await getWhatsAppBot({ name: "Bulk bot 999" })).templates.map((t) => t.id)).toEqual(["tpl-999"]);
+  expect((await getWhatsAppTemplate({ botName: "Bulk bot 999", name: "hello" })).id).toBe("tpl-999");
+  // Two pages of 1,000, once for the run: the three lookups share them.
+  expect(emulator.server.counters()[LIST_BOTS]).toBe(2);
+});
+
+test("robocall configurations over two pages (1,002: 1,000 then 2): the last one is found", async () => {
+  for (let i = 0; i < 1000; i++) emulator.server.insert(org, "robocall-configurations", { name: `Bulk robocall ${i}` });
+  const { configurations } = await getRobocallConfigurations();
+  expect(configurations).toHaveLength(1002);
+  expect(new Set(configurations.map((c) => c.id)).size).toBe(1002);
+  expect(configurations.at(-1)?.name).toBe("Bulk robocall 999");
+  expect((await getRobocallConfiguration({ name: "Bulk robocall 999" })).name).toBe("Bulk robocall 999");
+  expect(emulator.server.counters()[LIST_ROBOCALL_CONFIGURATIONS]).toBe(2);
 });
 
 test("250 agents are all seen in one request", async () => {
@@ -47,6 +82,35 @@ test("a hundred concurrent lookups of each kind cost one listing per kind", asyn
   }
   const results = await Promise.all(lookups);
   expect(results).toHaveLength(400);
+  const counters = emulator.server.counters();
+  expect(counters[LIST_AGENTS]).toBe(1);
+  expect(counters[LIST_BOTS]).toBe(1);
+  expect(counters[LIST_ROBOCALL_CONFIGURATIONS]).toBe(1);
+  expect(counters[ME]).toBe(1);
+  expect(counters.total).toBe(4);
+});
+
+test("a hundred concurrent `…Output` lookups of each kind inside one program run cost one listing per kind", async () => {
+  const agents = emulator.server.objects(org, "agents");
+  const { exports } = await runProgram(
+    () => {
+      const found: pulumi.Output<string>[] = [];
+      for (let i = 0; i < 100; i++) {
+        const agent = agents[i % agents.length]!;
+        found.push(getAgentOutput(i % 2 ? { name: String(agent.name) } : { id: String(agent.id) }).name);
+        found.push(getWhatsAppTemplateOutput({ botName: "Sales WA bot", name: "welcome_message", language: "en" }).id);
+        found.push(getRobocallConfigurationOutput({ name: "Payment reminder" }).name);
+        found.push(getOrganizationOutput().organizationId);
+      }
+      return { found: pulumi.all(found) };
+    },
+    // The stack configuration, as a real run has it (the environment points at the same emulator anyway).
+    { config: { "romulus:endpoint": emulator.server.url }, secretConfig: { "romulus:apiKey": DEFAULT_API_KEY } },
+  );
+  const found = exports.found as string[];
+  expect(found).toHaveLength(400);
+  expect(new Set(found.filter((_, i) => i % 4 === 0))).toEqual(new Set(agents.map((a) => String(a.name))));
+  expect(new Set(found.filter((_, i) => i % 4 === 3))).toEqual(new Set([org]));
   const counters = emulator.server.counters();
   expect(counters[LIST_AGENTS]).toBe(1);
   expect(counters[LIST_BOTS]).toBe(1);
