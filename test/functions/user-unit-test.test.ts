@@ -40,7 +40,7 @@ test("getAgentOutput finds the agent by name in the organization the stack's key
   const seeded = emulator.objects("emulator-org", "agents").find((a) => a.name === "Sales Agent");
   const agent = getAgentOutput({ name: "Sales Agent" });
   expect(await promiseOf(agent.id)).toBe(seeded?.id);
-  expect(await promiseOf(agent.type)).toBe("OUTBOUND");
+  expect(await promiseOf(agent.apply((a) => a.type))).toBe("OUTBOUND");
   // One listing, over HTTP, with the key from the stack configuration.
   expect(emulator.requests().map((r) => [r.method, r.route, r.status, r.organization])).toEqual([
     ["GET", "/v1/ai-agents/agents/search", 200, "emulator-org"],
