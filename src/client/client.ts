@@ -18,6 +18,11 @@ export interface RomulusClientOptions extends RomulusSettings {
   maxRetries?: number;
   /** Requests in flight at once, shared by every client of the same endpoint in the process. Default 16. */
   maxConcurrency?: number;
+  /**
+   * The longest `Retry-After` (429, 503) the client waits out before retrying. A longer one fails the
+   * request at once, with `retryAfterMs` set and a message saying when to retry. Default 60 s.
+   */
+  maxRetryAfterMs?: number;
   /** Read when an option is missing, before the environment variables (used inside Pulumi programs). */
   stackConfig?: StackConfigReader;
 }
@@ -54,6 +59,7 @@ export class RomulusClient {
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,
       maxConcurrency: options.maxConcurrency,
+      maxRetryAfterMs: options.maxRetryAfterMs,
     });
     this.agents = new Agents(this.#transport);
     this.agentCallTasks = new AgentCallTasks(this.#transport);

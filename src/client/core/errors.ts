@@ -314,6 +314,28 @@ export function dottedPath(path: readonly PropertyKey[]): string {
   return path.map((segment) => (typeof segment === "symbol" ? segment.toString() : String(segment))).join(".");
 }
 
+/**
+ * Says why a 429 or 503 was not retried: the server asked for a longer wait than the client is willing to
+ * spend, so the caller learns when to come back instead of seeing a bare refusal.
+ */
+export function withRetryAfterBeyondLimit<E extends RomulusError>(
+  error: E,
+  retryAfterMs: number,
+  limitMs: number,
+  now: number = Date.now(),
+): E {
+  const old = error.message;
+  error.message =
+    `${old} (not retried: the API asked to wait ${seconds(retryAfterMs)}, longer than this client waits ` +
+    `(maxRetryAfterMs ${seconds(limitMs)}); retry after ${new Date(now + retryAfterMs).toISOString()})`;
+  if (error.stack?.includes(old)) error.stack = error.stack.replace(old, error.message);
+  return error;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /** Adds the attempt count to an error once the transport is done with it. */
 export function withAttempts<E extends RomulusError>(error: E, attempts: number, gaveUp: boolean): E {
   error.attempts = attempts;

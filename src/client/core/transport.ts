@@ -19,6 +19,7 @@ import {
   truncate,
   type ValidationIssue,
   withAttempts,
+  withRetryAfterBeyondLimit,
 } from "./errors";
 import { clipForLog, debug, isDebugEnabled } from "./log";
 
@@ -40,8 +41,14 @@ export interface TransportOptions {
   userAgent?: string;
   /** First backoff ceiling; doubles per retry (full jitter). Default 250 ms. */
   retryBaseDelayMs?: number;
-  /** Ceiling of any wait between attempts, `Retry-After` included. Default 20 s. */
+  /** Ceiling of the client's own backoff between attempts (not of a server's `Retry-After`). Default 20 s. */
   retryMaxDelayMs?: number;
+  /**
+   * The longest `Retry-After` the client waits out. A shorter one is honoured in full (retrying sooner
+   * only earns another 429); a longer one is not waited for at all: the request fails at once with the
+   * server's answer, whose `retryAfterMs` and message say when to try again. Default 60 s.
+   */
+  maxRetryAfterMs?: number;
 }
 
 export interface RequestOptions<T = unknown> {
@@ -74,6 +81,7 @@ const DEFAULTS = {
   maxConcurrency: 16,
   retryBaseDelayMs: 250,
   retryMaxDelayMs: 20_000,
+  maxRetryAfterMs: 60_000,
 } as const;
 
 /** Statuses worth repeating for any request: the server either did nothing (429, 503) or we cannot tell. */
@@ -349,6 +357,7 @@ export class Transport {
   private readonly maxRetries: number;
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
   private readonly userAgent: string;
   private readonly limiter: Semaphore;
   private readonly origin: string;
@@ -369,6 +378,7 @@ export class Transport {
     if (maxConcurrency < 1) throw new RomulusError("maxConcurrency must be at least 1");
     this.retryBaseDelayMs = nonNegative("retryBaseDelayMs", options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs);
     this.retryMaxDelayMs = nonNegative("retryMaxDelayMs", options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs);
+    this.maxRetryAfterMs = nonNegative("maxRetryAfterMs", options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs);
     const base = `pulumi-romulus/${packageVersion()}`;
     this.userAgent = options.userAgent ? `${base} ${options.userAgent}` : base;
     this.origin = this.baseUrl.origin;
@@ -427,6 +437,12 @@ export class Transport {
 
       if (!retryable) throw withAttempts(error, attempt, false);
       if (attempt > this.maxRetries) throw withAttempts(error, attempt, true);
+      const asked = askedWait(error);
+      if (asked !== undefined && asked > this.maxRetryAfterMs) {
+        // Retrying sooner than the server allows only earns another refusal, and waiting an hour inside a
+        // `pulumi up` is worse than failing now with the time the caller can come back.
+        throw withRetryAfterBeyondLimit(withAttempts(error, attempt, false), asked, this.maxRetryAfterMs);
+      }
 
       const delayMs = this.delayBefore(attempt, error);
       debug(
@@ -601,20 +617,21 @@ export class Transport {
   }
 
   private delayBefore(attempt: number, error: RomulusError): number {
-    if (
-      error instanceof RomulusApiError &&
-      NOT_PROCESSED_STATUSES.has(error.status) &&
-      error.retryAfterMs !== undefined
-    ) {
-      // The server said how long; waiting less only earns another 429. The cap keeps a confused server
-      // (Retry-After: 86400) from hanging a `pulumi up`.
-      return Math.min(error.retryAfterMs, this.retryMaxDelayMs);
-    }
+    // The server said how long: honoured in full, even beyond our own backoff cap, since waiting less only
+    // earns another 429. `requestRaw` has already refused waits beyond `maxRetryAfterMs`.
+    const asked = askedWait(error);
+    if (asked !== undefined) return asked;
     // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): spreads the retries of many
     // parallel resources instead of having them all hit the API again at the same instant.
     const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
     return Math.round(Math.random() * ceiling);
   }
+}
+
+/** The wait a "not now" answer (429, 503) asked for in `Retry-After`, if it did. */
+function askedWait(error: RomulusError): number | undefined {
+  if (!(error instanceof RomulusApiError) || !NOT_PROCESSED_STATUSES.has(error.status)) return undefined;
+  return error.retryAfterMs;
 }
 
 function endpointOf(options: RequestOptions<unknown>): string {

@@ -216,14 +216,52 @@ describe("retries", () => {
     expect(server.requests[1]!.at).toBeGreaterThanOrEqual(askedUntil - 5);
   });
 
-  test("Retry-After beyond retryMaxDelayMs is capped", async () => {
-    let calls = 0;
-    server.handle((_req, res) => (calls++ === 0 ? json(res, 429, {}, { "retry-after": "3600" }) : json(res, 200, {})));
+  test("Retry-After beyond retryMaxDelayMs is still honoured in full", async () => {
+    // retryMaxDelayMs caps our own backoff; the server's wait is not ours to shorten.
+    server.handle((_req, res) =>
+      server.requests.length === 1 ? json(res, 429, {}, { "retry-after": "0.3" }) : json(res, 200, { ok: 1 }),
+    );
+    await expect(transport({ retryMaxDelayMs: 50 }).request({ method: "GET", path: "/v1/x" })).resolves.toEqual({
+      ok: 1,
+    });
+    expect(server.requests).toHaveLength(2);
+    // A few ms of slack for timer rounding.
+    expect(server.requests[1]!.at - server.requests[0]!.at).toBeGreaterThanOrEqual(295);
+  });
+
+  test("Retry-After beyond maxRetryAfterMs is not waited for: the error says when to retry", async () => {
+    server.handle((_req, res) => json(res, 429, { message: "slow down" }, { "retry-after": "3600" }));
     const started = Date.now();
-    await transport({ retryMaxDelayMs: 100 }).request({ method: "GET", path: "/v1/x" });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(100);
-    expect(elapsed).toBeLessThan(1000);
+    const err = (await failure(
+      transport({ maxRetryAfterMs: 1000 }).request({ method: "GET", path: "/v1/x" }),
+    )) as RateLimitedError;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(server.requests).toHaveLength(1);
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect(err.retryAfterMs).toBe(3_600_000);
+    expect(err.attempts).toBe(1);
+    expect(err.message).toContain("rate limited by the API, Retry-After 3600 s");
+    expect(err.message).toContain("not retried: the API asked to wait 3600 s, longer than this client waits");
+    expect(err.message).toContain("maxRetryAfterMs 1 s");
+    const when = /retry after (\S+)\)/.exec(err.message)?.[1];
+    expect(Math.abs(Date.parse(when ?? "") - (started + 3_600_000))).toBeLessThan(5000);
+  });
+
+  test("a 503 POST with a Retry-After beyond the limit fails at once too, through the client", async () => {
+    server.handle((_req, res) => json(res, 503, {}, { "retry-after": "2" }));
+    const client = new RomulusClient({ apiKey: KEY, endpoint: server.url, maxRetryAfterMs: 500 });
+    const err = (await failure(client.contacts.create({ first_name: "Z" }))) as ServerError;
+    expect(err.status).toBe(503);
+    expect(err.retryAfterMs).toBe(2000);
+    expect(err.message).toContain("not retried: the API asked to wait 2 s");
+    expect(server.requests).toHaveLength(1);
+  });
+
+  test("the default limit honours a Retry-After up to 60 s and refuses a longer one", async () => {
+    server.handle((_req, res) => json(res, 429, {}, { "retry-after": "61" }));
+    const err = (await failure(transport().request({ method: "GET", path: "/v1/x" }))) as RateLimitedError;
+    expect(err.message).toContain("maxRetryAfterMs 60 s");
+    expect(server.requests).toHaveLength(1);
   });
 
   test("retries stop at maxRetries and the last error says so", async () => {
