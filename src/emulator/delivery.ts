@@ -68,6 +68,22 @@ interface Target {
   intervalMs: number;
 }
 
+/**
+ * The target of a retry as the subscription is now, or undefined when it would no longer get the event
+ * (deleted, DISABLED, or changed to no longer match). Asked before every retry.
+ */
+type Recheck = () => Target | undefined;
+
+/** One delivery: the same bytes and delivery id on every attempt. */
+interface Delivery {
+  event: string;
+  payload: string;
+  deliveryId: string;
+  recheck: Recheck | undefined;
+  /** `cancel()` count when the delivery started: a delivery of an earlier generation is over. */
+  generation: number;
+}
+
 export class WebhookDelivery {
   private readonly intervalScale: number;
   private readonly timeoutMs: number;
@@ -77,6 +93,7 @@ export class WebhookDelivery {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
+  private generation = 0;
 
   constructor(opts: WebhookDeliveryOptions = {}) {
     const intervalScale = opts.intervalScale ?? 1;
@@ -92,30 +109,60 @@ export class WebhookDelivery {
     this.agent = new Agent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   }
 
-  /** Sends an AGENT_CALL_COMPLETED or AGENT_ACTION_COMPLETED body to every subscription it matches. */
-  dispatchAgentEvent(subscriptions: readonly WebhookSubscription[], event: object): void {
+  /**
+   * Sends an AGENT_CALL_COMPLETED or AGENT_ACTION_COMPLETED body to every subscription it matches.
+   * `current` looks a subscription up as it is now: with it, each retry first checks that the subscription
+   * still exists and still takes the event (ACTIVE, same entity and specifications), and goes to its
+   * current URL within its current attempts. Without it, retries use what was true at dispatch.
+   */
+  dispatchAgentEvent(
+    subscriptions: readonly WebhookSubscription[],
+    event: object,
+    current?: (subscriptionId: string) => WebhookSubscription | undefined,
+  ): void {
     const eventName = stringField(event, "event") ?? "UNKNOWN";
+    const targetOf = (subscription: WebhookSubscription): Target => ({
+      subscriptionId: subscription.id,
+      url: subscription.url,
+      attempts: Math.max(1, subscription.attempts),
+      intervalMs: subscription.attempts_interval_seconds * 1000 * this.intervalScale,
+    });
     for (const subscription of subscriptions) {
       if (!matchesAgentEvent(subscription, event)) continue;
-      this.start(eventName, event, {
-        subscriptionId: subscription.id,
-        url: subscription.url,
-        attempts: Math.max(1, subscription.attempts),
-        intervalMs: subscription.attempts_interval_seconds * 1000 * this.intervalScale,
-      });
+      const recheck =
+        current &&
+        (() => {
+          const now = current(subscription.id);
+          return now !== undefined && matchesAgentEvent(now, event) ? targetOf(now) : undefined;
+        });
+      this.start(eventName, event, targetOf(subscription), recheck);
     }
   }
 
-  /** Sends a "Call task webhook body" to every call-task subscription for its configuration or for all. */
-  dispatchRobocallResult(subscriptions: readonly CallTaskWebhookSubscription[], body: object): void {
+  /**
+   * Sends a "Call task webhook body" to every call-task subscription for its configuration or for all.
+   * `current` as for agent events: a retry stops once the subscription is deleted or no longer matches.
+   */
+  dispatchRobocallResult(
+    subscriptions: readonly CallTaskWebhookSubscription[],
+    body: object,
+    current?: (subscriptionId: string) => CallTaskWebhookSubscription | undefined,
+  ): void {
+    const targetOf = (subscription: CallTaskWebhookSubscription): Target => ({
+      subscriptionId: subscription.id,
+      url: subscription.url,
+      attempts: ROBOCALL_DELIVERY_POLICY.attempts,
+      intervalMs: ROBOCALL_DELIVERY_POLICY.attemptsIntervalSeconds * 1000 * this.intervalScale,
+    });
     for (const subscription of subscriptions) {
       if (!matchesRobocallResult(subscription, body)) continue;
-      this.start(ROBOCALL_RESULT_EVENT, body, {
-        subscriptionId: subscription.id,
-        url: subscription.url,
-        attempts: ROBOCALL_DELIVERY_POLICY.attempts,
-        intervalMs: ROBOCALL_DELIVERY_POLICY.attemptsIntervalSeconds * 1000 * this.intervalScale,
-      });
+      const recheck =
+        current &&
+        (() => {
+          const now = current(subscription.id);
+          return now !== undefined && matchesRobocallResult(now, body) ? targetOf(now) : undefined;
+        });
+      this.start(ROBOCALL_RESULT_EVENT, body, targetOf(subscription), recheck);
     }
   }
 
@@ -127,6 +174,17 @@ export class WebhookDelivery {
   /** Forgets the records; deliveries under way continue and record their next attempts. */
   clear(): void {
     this.records.length = 0;
+  }
+
+  /**
+   * Ends every delivery under way (what an emulator reset needs): pending retries are cancelled, and
+   * attempts in flight are neither recorded nor retried, so nothing of the old state lands in a fresh
+   * log. Unlike `close()`, the connection pool stays open and new deliveries go on as usual.
+   */
+  cancel(): void {
+    this.generation += 1;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
   }
 
   /** Resolves once nothing is in flight and no retry is pending: what tests await instead of sleeping. */
@@ -146,19 +204,33 @@ export class WebhookDelivery {
     if (!this.agent.closed) await this.agent.close();
   }
 
-  private start(event: string, body: object, target: Target): void {
+  private start(event: string, body: object, target: Target, recheck: Recheck | undefined): void {
     if (this.closed) return;
     // Serialized once: every attempt sends the same bytes, as a receiver checking signatures would expect.
-    const payload = JSON.stringify(body);
-    this.attempt(event, payload, target, 1, randomUUID());
+    const delivery: Delivery = {
+      event,
+      payload: JSON.stringify(body),
+      deliveryId: randomUUID(),
+      recheck,
+      generation: this.generation,
+    };
+    this.attempt(delivery, target, 1);
   }
 
-  private attempt(event: string, payload: string, target: Target, attempt: number, deliveryId: string): void {
-    const promise = this.post(event, payload, target, attempt, deliveryId).then((ok) => {
-      if (ok || attempt >= target.attempts || this.closed) return;
+  private current(delivery: Delivery): boolean {
+    return !this.closed && delivery.generation === this.generation;
+  }
+
+  private attempt(delivery: Delivery, target: Target, attempt: number): void {
+    const promise = this.post(delivery, target, attempt).then((ok) => {
+      if (ok || attempt >= target.attempts || !this.current(delivery)) return;
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
-        this.attempt(event, payload, target, attempt + 1, deliveryId);
+        // A well-run service asks before retrying: a deleted or disabled subscription gets no more attempts,
+        // and a changed URL or attempts count applies from the next attempt on.
+        const next = delivery.recheck === undefined ? target : delivery.recheck();
+        if (next === undefined || attempt >= next.attempts) return;
+        this.attempt(delivery, next, attempt + 1);
       }, target.intervalMs);
       this.retryTimers.add(timer);
     });
@@ -167,17 +239,11 @@ export class WebhookDelivery {
   }
 
   /** One POST; never rejects. Resolves true on a 2xx, the only answer that ends a delivery. */
-  private async post(
-    event: string,
-    payload: string,
-    target: Target,
-    attempt: number,
-    deliveryId: string,
-  ): Promise<boolean> {
+  private async post(delivery: Delivery, target: Target, attempt: number): Promise<boolean> {
     const record: DeliveryRecord = {
       subscriptionId: target.subscriptionId,
       url: withoutQuery(target.url),
-      event,
+      event: delivery.event,
       attempt,
       at: new Date().toISOString(),
     };
@@ -190,9 +256,9 @@ export class WebhookDelivery {
           "user-agent": USER_AGENT,
           [SUBSCRIPTION_ID_HEADER]: target.subscriptionId,
           [ATTEMPT_HEADER]: String(attempt),
-          [DELIVERY_ID_HEADER]: deliveryId,
+          [DELIVERY_ID_HEADER]: delivery.deliveryId,
         },
-        body: payload,
+        body: delivery.payload,
         // Overall deadline per attempt, on top of the agent's per-phase timeouts (a slow-dripping body).
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -202,6 +268,8 @@ export class WebhookDelivery {
     } catch (error) {
       record.error = describeError(error, target.url);
     }
+    // Cancelled while in flight (a reset): the attempt belongs to the state that was thrown away.
+    if (delivery.generation !== this.generation) return false;
     this.records.push(record);
     return record.status !== undefined && record.status >= 200 && record.status < 300;
   }

@@ -146,7 +146,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       });
       const events: object[] = [event, ...buildAgentActionCompletedEvents(event)];
       const subscriptions = model.store.list(org, "webhook-subscriptions") as unknown as WebhookSubscription[];
-      for (const e of events) delivery.dispatchAgentEvent(subscriptions, e);
+      // Retries look the subscription up as it is then: deleted or disabled ones get no more attempts.
+      const current = (id: string) =>
+        model.store.get(org, "webhook-subscriptions", id) as unknown as WebhookSubscription | undefined;
+      for (const e of events) delivery.dispatchAgentEvent(subscriptions, e, current);
       return events;
     },
     robocallCompleted(org, completion) {
@@ -160,7 +163,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         org,
         "call-task-webhook-subscriptions",
       ) as unknown as CallTaskWebhookSubscription[];
-      delivery.dispatchRobocallResult(subscriptions, body);
+      const current = (id: string) =>
+        model.store.get(org, "call-task-webhook-subscriptions", id) as unknown as
+          | CallTaskWebhookSubscription
+          | undefined;
+      delivery.dispatchRobocallResult(subscriptions, body, current);
       return body;
     },
   });
@@ -182,6 +189,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset() {
       model.reset();
       stats.clear();
+      // Retries of deliveries made before the reset would otherwise land in the fresh log.
+      delivery.cancel();
       delivery.clear();
     },
     counters: (): Counters => stats.counts(),
