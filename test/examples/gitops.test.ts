@@ -65,7 +65,7 @@ test("a broken row fails the run with its line number, before anything is applie
   );
 });
 
-test("up (parallelism 16) creates one contact per row", async () => {
+test("up at parallelism 16 (`pulumi up --parallel 16`) creates one contact per row", async () => {
   const r = await stack.engine.upProgram(gitops);
   expect(resourceOps(r.steps)).toEqual({
     "ada-lovelace": "create",

@@ -48,7 +48,7 @@ test("Pulumi.dev.yaml points at the local emulator with its documented default k
   expect(devConfig["romulus:apiKey"]).toBe(emu.DEFAULT_API_KEY);
 });
 
-test("up (parallelism 16) creates every resource, wired to the agent and robocall found by name", async () => {
+test("up at parallelism 16 (`pulumi up --parallel 16`) creates every resource, wired to the agent and robocall found by name", async () => {
   const r = await stack.engine.upProgram(quickstart);
   expect(resourceOps(r.steps)).toEqual({
     "agent-calls": "create",

@@ -69,7 +69,10 @@ export interface ExampleStackOptions extends Omit<EngineOptions, "programDir"> {
   server?: Emulator;
 }
 
-/** A stack of one example against the emulator, at the engine's default parallelism (16) unless told. */
+/**
+ * A stack of one example against the emulator, at the harness's parallelism 16 (`pulumi up --parallel 16`,
+ * DEFAULT_PARALLELISM) unless told.
+ */
 export async function startExampleStack(
   makeConfig: (server: Emulator) => Pick<EngineOptions, "config" | "secretConfig">,
   opts: Omit<ExampleStackOptions, "config" | "secretConfig"> = {},

@@ -96,6 +96,10 @@ export interface EngineOptions {
   secretConfig?: Record<string, string>;
   /** Environment for the hosts, on top of this process's. */
   env?: Record<string, string>;
+  /**
+   * How many resource steps run at once, as `pulumi up --parallel N` sets it. Default
+   * {@link DEFAULT_PARALLELISM}: the harness's own choice, not a claim about the CLI's default.
+   */
   parallelism?: number;
   /** Initial state (default empty). */
   state?: State;
@@ -109,11 +113,17 @@ export interface EngineOptions {
 }
 
 export interface OperationOptions {
-  /** Default: the engine's. */
+  /** `--parallel` for this operation alone. Default: the Engine's `parallelism`. */
   parallelism?: number;
   /** Default: the engine's current state (the result of the previous operation). */
   state?: State;
 }
+
+/**
+ * The parallelism an Engine runs at unless told: 16, as `pulumi up --parallel 16`. Chosen, not copied from
+ * the CLI: its own default cannot be checked on machines without it, so nothing here claims to match it.
+ */
+export const DEFAULT_PARALLELISM = 16;
 
 export const PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
 const isProviderType = (t: string) => t.startsWith("pulumi:providers:");
@@ -130,7 +140,7 @@ export class EngineError extends Error {
   }
 }
 
-/** A counting semaphore: the engine's `--parallel`. */
+/** A counting semaphore: what `--parallel N` bounds. */
 export function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
   let active = 0;
   const waiting: (() => void)[] = [];
@@ -373,7 +383,7 @@ export class Engine {
     const old = opts.state ?? this.state;
     const oldByUrn = new Map(old.map((e) => [e.urn, e]));
     const providerInputs = new Map<string, PropertyMap>();
-    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? 16);
+    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? DEFAULT_PARALLELISM);
     const hosts = new HostPool(this, (urn) => {
       if (urn === this.defaultProviderUrn) return this.defaultProviderInputs();
       const inputs = providerInputs.get(urn) ?? oldByUrn.get(urn)?.inputs;
@@ -607,7 +617,7 @@ export class Engine {
   private async doRefresh(state: State, opts: OperationOptions): Promise<RefreshResult> {
     const started = Date.now();
     const hosts = this.stateHosts(state);
-    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? 16);
+    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? DEFAULT_PARALLELISM);
     const next: (StateResource | null)[] = [...state];
     const changed: string[] = [];
     const deleted: string[] = [];
@@ -677,7 +687,7 @@ export class Engine {
   async destroy(state: State = this.state, opts: OperationOptions = {}): Promise<OperationResult> {
     const started = Date.now();
     const hosts = this.stateHosts(state);
-    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? 16);
+    const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? DEFAULT_PARALLELISM);
     const remaining = new Set(state.map((e) => e.urn));
     const steps: Step[] = [];
     const errors: unknown[] = [];
