@@ -556,6 +556,55 @@ describe("campaigns", () => {
     ).toBe(404);
   });
 
+  test("a recipient without a phone number is imported as a FAILED row with error 101, not a 400", async () => {
+    const [campaign] = emu.objects(seeded.org, "campaigns");
+    const res = await call(emu, "POST", `/v1/call-campaigns/${campaign!.id}/tasks`, {
+      body: {
+        recipients: [
+          { contact_name: "No Number", custom_1: "kept" },
+          { contact_phone_number: null, contact_name: "Null Number" },
+          { contact_phone_number: "+123456789012", contact_name: "Tom" },
+        ],
+      },
+    });
+    expect(res.status).toBe(200);
+    const tasks = campaignCallTasks.parse(res.body)["call-tasks"];
+    const documented = reference("campaigns.create-tasks.response.json")["call-tasks"][0].import_errors[0];
+    for (const [index, name] of [
+      [0, "No Number"],
+      [1, "Null Number"],
+    ] as const) {
+      expect(tasks[index]).toMatchObject({
+        import_row_index: index,
+        import_status: "FAILED",
+        call_status: "FAILED",
+        contact_phone_number: "",
+        contact_name: name,
+        import_errors: [
+          {
+            code: 101,
+            message: "Recipient phone number not specified",
+            raw_value: null,
+            substitute: documented.substitute,
+            reference: "contact_phone_number",
+          },
+        ],
+      });
+    }
+    expect(tasks[0]!.custom_1).toBe("kept");
+    expect(tasks[2]).toMatchObject({
+      import_status: "VALID",
+      call_status: "NEW",
+      contact_phone_number: "+123456789012",
+    });
+    // A phone number of the wrong type is still a malformed request.
+    const bad = await call(emu, "POST", `/v1/call-campaigns/${campaign!.id}/tasks`, {
+      body: { recipients: [{ contact_phone_number: 390101010101 }] },
+    });
+    expect(bad.status).toBe(400);
+    expect((bad.body as Json).errors[0].field).toBe("recipients.0.contact_phone_number");
+  });
+
   test("terminate tasks by phone_number", async () => {
     const [campaign] = emu.objects(seeded.org, "campaigns");
     const phone = reference("campaigns.terminate-tasks.request.json").phone_number;
