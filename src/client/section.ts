@@ -49,6 +49,7 @@ export abstract class Section {
     return Paginator.spring(
       (page, size) => this.call("GET", endpoint, path, { schema, query: { ...query, page, size } }),
       options,
+      { endpoint: `GET ${endpoint}` },
     );
   }
 
@@ -64,6 +65,7 @@ export abstract class Section {
     return Paginator.v2(
       (page, size) => this.call("POST", endpoint, path, { schema, body: { ...filters, page, size }, idempotent: true }),
       options,
+      { endpoint: `POST ${endpoint}` },
     );
   }
 }

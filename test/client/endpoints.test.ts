@@ -611,6 +611,30 @@ describe("request validation before sending", () => {
     expect(emu.counters().total).toBe(0);
   });
 
+  test("page sizes the endpoint cannot take are refused before sending", async () => {
+    emu.resetCounters();
+    let thrown: unknown;
+    try {
+      client.contacts.search({}, { pageSize: 500 });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RequestValidationError);
+    expect(thrown).toMatchObject({ endpoint: "POST /v2/contacts/search", path: "pageSize" });
+    expect((thrown as Error).message).toBe(
+      "Invalid request for POST /v2/contacts/search: pageSize: must be a whole number between 1 and 200, got 500",
+    );
+    const zero = await rejection(client.contacts.search().page(0, 0));
+    expect(zero).toBeInstanceOf(RequestValidationError);
+    expect(zero.message).toContain("pageSize: must be a whole number between 1 and 200, got 0");
+    const v1 = await rejection(client.agents.list().page(0, 0));
+    expect(v1).toMatchObject({ endpoint: "GET /v1/ai-agents/agents/search", path: "pageSize" });
+    expect(emu.counters().total).toBe(0);
+    // The largest documented size is fine.
+    await client.contacts.search({}, { pageSize: 200 }).firstPage();
+    expect(emu.counters().total).toBe(1);
+  });
+
   test("other request rules: a time that is not HH:mm, a delay out of range, webhook entity rules", async () => {
     const agent = agentOf("OUTBOUND");
     emu.resetCounters();

@@ -1,5 +1,6 @@
 import type { SpringPage, V2Page } from "../../models/common";
-import { RomulusError } from "./errors";
+import { CONTACT_SEARCH_MAX_SIZE } from "../../models/contacts";
+import { RequestValidationError, RomulusError } from "./errors";
 
 /**
  * List endpoints come in two envelopes (api-notes.md, "Pagination"). Endpoint code maps either one to
@@ -19,8 +20,24 @@ export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<Pag
 
 /** v1 endpoints default to 20 and document no maximum; 100 cuts round trips without risking a 400. */
 export const DEFAULT_V1_PAGE_SIZE = 100;
-/** v2 contacts search documents `size` 1..200. */
-export const DEFAULT_V2_PAGE_SIZE = 200;
+/**
+ * The v2 envelope's `size` is 1..200 (reference, "Search contacts": "number of results per page, between 1
+ * and 200"); the only v2 list is contacts search, whose model holds the bound.
+ */
+export const MAX_V2_PAGE_SIZE = CONTACT_SEARCH_MAX_SIZE;
+/** v2 contacts search documents `size` 1..200: the largest page is the fewest round trips. */
+export const DEFAULT_V2_PAGE_SIZE = MAX_V2_PAGE_SIZE;
+
+/** What a list endpoint accepts as paging, checked before any request so a bad size never costs a 400. */
+export interface PageLimits {
+  /** How errors name the call: `POST /v2/contacts/search`. */
+  endpoint?: string;
+  /**
+   * The largest page size the endpoint documents. v1 lists document none (only "default 20"), so they
+   * accept any positive size and the paginator copes with a server that sends fewer.
+   */
+  maxPageSize?: number;
+}
 
 export interface PaginatorOptions {
   /** What to ask for; the server may send fewer (or ignore it), which is handled. */
@@ -106,49 +123,66 @@ async function fetchChecked<T>(fetchPage: FetchPage<T>, pageNumber: number, page
 export class Paginator<T> implements AsyncIterable<T> {
   private readonly pageSize: number;
   private readonly startPage: number;
+  private readonly endpoint: string;
+  private readonly maxPageSize: number | undefined;
 
+  /** Throws `RequestValidationError` for a page size or start page the endpoint cannot take. */
   constructor(
     private readonly fetchPage: FetchPage<T>,
     options: PaginatorOptions = {},
+    limits: PageLimits = {},
   ) {
-    this.pageSize = options.pageSize ?? DEFAULT_V1_PAGE_SIZE;
-    this.startPage = options.startPage ?? 0;
-    if (!Number.isInteger(this.pageSize) || this.pageSize < 1) {
-      throw new RomulusError(`page size must be a positive integer, got ${this.pageSize}`);
-    }
-    if (!Number.isInteger(this.startPage) || this.startPage < 0) {
-      throw new RomulusError(`start page must be a non-negative integer, got ${this.startPage}`);
-    }
+    this.endpoint = limits.endpoint ?? "a paginated list";
+    this.maxPageSize = limits.maxPageSize;
+    this.pageSize = this.checkedSize(options.pageSize ?? Math.min(DEFAULT_V1_PAGE_SIZE, this.maxPageSize ?? Infinity));
+    this.startPage = this.checkedNumber("startPage", options.startPage ?? 0);
   }
 
-  /** A paginator over a v1 (Spring) list, 100 items per page unless told otherwise. */
+  /** A paginator over a v1 (Spring) list, 100 items per page unless told otherwise; no documented maximum. */
   static spring<T>(
     fetchJson: (pageNumber: number, pageSize: number) => Promise<SpringPage<T>>,
     options: PaginatorOptions = {},
+    limits: PageLimits = {},
   ): Paginator<T> {
-    return new Paginator(async (n, size) => fromSpringPage(await fetchJson(n, size)), {
-      pageSize: DEFAULT_V1_PAGE_SIZE,
-      ...options,
-    });
+    return new Paginator(
+      async (n, size) => fromSpringPage(await fetchJson(n, size)),
+      { ...options, pageSize: options.pageSize ?? DEFAULT_V1_PAGE_SIZE },
+      limits,
+    );
   }
 
-  /** A paginator over a v2 list, 200 items per page unless told otherwise. */
+  /** A paginator over a v2 list, 200 items per page unless told otherwise, and never more than 200. */
   static v2<T>(
     fetchJson: (pageNumber: number, pageSize: number) => Promise<V2Page<T>>,
     options: PaginatorOptions = {},
+    limits: PageLimits = {},
   ): Paginator<T> {
-    return new Paginator(async (n, size) => fromV2Page(await fetchJson(n, size)), {
-      pageSize: DEFAULT_V2_PAGE_SIZE,
-      ...options,
-    });
+    return new Paginator(
+      async (n, size) => fromV2Page(await fetchJson(n, size)),
+      { ...options, pageSize: options.pageSize ?? DEFAULT_V2_PAGE_SIZE },
+      { maxPageSize: MAX_V2_PAGE_SIZE, ...limits },
+    );
   }
 
   firstPage(): Promise<Page<T>> {
     return this.page(this.startPage);
   }
 
-  page(pageNumber: number, pageSize: number = this.pageSize): Promise<Page<T>> {
-    return fetchChecked(this.fetchPage, pageNumber, pageSize);
+  /** One page. A bad page number or size rejects before any request. */
+  async page(pageNumber: number, pageSize: number = this.pageSize): Promise<Page<T>> {
+    return fetchChecked(this.fetchPage, this.checkedNumber("pageNumber", pageNumber), this.checkedSize(pageSize));
+  }
+
+  private checkedSize(size: number): number {
+    const max = this.maxPageSize;
+    if (Number.isInteger(size) && size >= 1 && (max === undefined || size <= max)) return size;
+    const range = max === undefined ? "a whole number of at least 1" : `a whole number between 1 and ${max}`;
+    throw new RequestValidationError(this.endpoint, "pageSize", `must be ${range}, got ${String(size)}`);
+  }
+
+  private checkedNumber(name: "startPage" | "pageNumber", n: number): number {
+    if (Number.isInteger(n) && n >= 0) return n;
+    throw new RequestValidationError(this.endpoint, name, `must be a whole number of at least 0, got ${String(n)}`);
   }
 
   /** Every page in order, for callers that want page boundaries (progress, batching). */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RomulusError } from "../../../src/client/core/errors";
+import { RequestValidationError, RomulusError } from "../../../src/client/core/errors";
 import { DEFAULT_V1_PAGE_SIZE, DEFAULT_V2_PAGE_SIZE, Paginator } from "../../../src/client/core/pagination";
 import { closeConnections, Transport } from "../../../src/client/core/transport";
 import { springPage, v2Page } from "../../../src/models/common";
@@ -180,5 +180,55 @@ describe("v2 envelope", () => {
     expect(pages).toHaveLength(1);
     expect(pages[0]!.items).toHaveLength(23);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("page sizes are checked before any request", () => {
+  /** The error a call throws or rejects with; fails the test when it succeeds. */
+  async function refusal(call: () => unknown): Promise<RequestValidationError> {
+    try {
+      await call();
+    } catch (error) {
+      expect(error).toBeInstanceOf(RequestValidationError);
+      return error as RequestValidationError;
+    }
+    throw new Error("expected a RequestValidationError");
+  }
+
+  test("v2: a size outside 1..200 is refused, in the options and in page(n, size)", async () => {
+    serveV2();
+    for (const pageSize of [0, 201, 500, 2.5, Number.NaN]) {
+      const err = await refusal(() => v2List({ pageSize }));
+      expect(err.path).toBe("pageSize");
+      expect(err.message).toContain("must be a whole number between 1 and 200");
+    }
+    const list = v2List();
+    for (const size of [0, -1, 201]) {
+      const err = await refusal(() => list.page(0, size));
+      expect(err.message).toContain(`pageSize: must be a whole number between 1 and 200, got ${size}`);
+    }
+    expect((await refusal(() => list.page(-1))).path).toBe("pageNumber");
+    expect(server.requests).toHaveLength(0);
+    // The bounds themselves are fine.
+    await list.page(0, 1);
+    await v2List({ pageSize: 200 }).firstPage();
+    expect(server.requests.map((r) => JSON.parse(r.body).size)).toEqual([1, 200]);
+  });
+
+  test("v1: any whole size of at least 1 (the reference documents no maximum), never 0", async () => {
+    serveSpring();
+    const list = springList();
+    expect((await refusal(() => list.page(0, 0))).message).toContain("must be a whole number of at least 1, got 0");
+    expect((await refusal(() => springList({ pageSize: 0 }))).path).toBe("pageSize");
+    expect((await refusal(() => list.page(1.5))).path).toBe("pageNumber");
+    expect(server.requests).toHaveLength(0);
+    await list.page(0, 1000);
+    expect(server.requests[0]!.url).toBe("/v1/ai-agents/agents/search?page=0&size=1000");
+  });
+
+  test("an explicit undefined pageSize means the default", async () => {
+    serveV2();
+    await v2List({ pageSize: undefined }).firstPage();
+    expect(JSON.parse(server.requests[0]!.body).size).toBe(200);
   });
 });
