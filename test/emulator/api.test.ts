@@ -200,7 +200,9 @@ describe("webhook subscriptions", () => {
 
 describe("call-task webhook subscriptions", () => {
   test("create (reference request), list, delete; no get, no update", async () => {
-    const req = reference("call-task-webhook-subscriptions.create.request.json");
+    // The reference's entity_id names a configuration of the vendor's example account: one of ours instead.
+    const [configuration] = emu.objects(seeded.org, "robocall-configurations");
+    const req = { ...reference("call-task-webhook-subscriptions.create.request.json"), entity_id: configuration!.id };
     const body = await ok(emu, "POST", "/v1/call-tasks/webhook-subscriptions", req);
     const sub = callTaskWebhookSubscription.parse(body);
     expect(sub.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -232,6 +234,31 @@ describe("call-task webhook subscriptions", () => {
     });
     expect(bad.status).toBe(400);
     expect((bad.body as Json).errors[0].field).toBe("entity_type");
+  });
+
+  test("entity_id must be a robocall configuration of the organization: otherwise a 400 naming it", async () => {
+    const mine = emu.objects(seeded.org, "robocall-configurations")[0]!.id;
+    const theirs = emu.objects(seeded.org2, "robocall-configurations")[0]!.id;
+    const agentId = firstAgent().id;
+    for (const entityId of ["93451f38-5b74-4140-b6d4-8c6ok2aa0ce5", theirs, agentId]) {
+      const res = await call(emu, "POST", "/v1/call-tasks/webhook-subscriptions", {
+        body: { entity_type: "robocall", entity_id: entityId, url: "https://e.com/r" },
+      });
+      expect([entityId, res.status]).toEqual([entityId, 400]);
+      expect((res.body as Json).errors).toEqual([
+        {
+          field: "entity_id",
+          message: `no robocall configuration ${entityId} in this organization (omit entity_id for all robocalls)`,
+        },
+      ]);
+    }
+    expect((await ok(emu, "GET", "/v1/call-tasks/webhook-subscriptions")).content).toEqual([]);
+    const created = await ok(emu, "POST", "/v1/call-tasks/webhook-subscriptions", {
+      entity_type: "robocall",
+      entity_id: mine,
+      url: "https://e.com/r",
+    });
+    expect(created.entity_id).toBe(mine);
   });
 });
 

@@ -3,17 +3,30 @@ import {
   createCallTaskWebhookSubscriptionRequest,
 } from "../../models/call-task-webhook-subscriptions";
 import { iso, type ModelContext, type PageParams, springPage, uuid } from "./common";
-import { notFound, parseWith } from "./errors";
+import { badRequest, notFound, parseWith } from "./errors";
 
 const KIND = "call-task-webhook-subscriptions";
 
-/** Create, list and delete only: the API has no get and no update for these (api-notes.md). */
+/**
+ * Create, list and delete only: the API has no get and no update for these (api-notes.md).
+ *
+ * `entity_id` must be a robocall configuration of the organization. The reference only says it is one;
+ * a subscription for an id that names none would silently never fire (and, having no update, could only
+ * be replaced), so it is refused as a 400 naming entity_id, the way a well-run API checks a reference
+ * in a body. Another organization's configuration is "none" too: it is not theirs to subscribe to.
+ */
 export function createCallTaskWebhookSubscription(
   ctx: ModelContext,
   org: string,
   body: unknown,
 ): CallTaskWebhookSubscription {
   const req = parseWith(createCallTaskWebhookSubscriptionRequest, body);
+  if (req.entity_id != null && !ctx.store.peek(org, "robocall-configurations", req.entity_id)) {
+    throw badRequest({
+      field: "entity_id",
+      message: `no robocall configuration ${req.entity_id} in this organization (omit entity_id for all robocalls)`,
+    });
+  }
   const now = iso(ctx.now());
   const sub: CallTaskWebhookSubscription = {
     id: uuid(),
