@@ -312,6 +312,54 @@ describe("simulated agent calls and webhook delivery", () => {
     expect((await ok(emu, "GET", `/v1/pbxes/calls/search?id=${started.id}`)).content[0].status).toBe("COMPLETED");
   });
 
+  test("an outbound call completing on its own reports the actions configured on its agent", async () => {
+    const byName = (name: string) => agents().find((a) => a.name === name)!;
+    await ok(emu, "POST", "/v1/webhook-subscriptions", { event: "AGENT_CALL_COMPLETED", url: `${hooks.url}/calls` });
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_ACTION_COMPLETED",
+      url: `${hooks.url}/actions`,
+    });
+    const placeCall = async (agent: Json) => {
+      const started = await ok(emu, "POST", `/v1/ai-agents/agents/${agent.id}/call`, { to: "+390101010101" });
+      await until(() => hooks.received.some((r) => r.body.call_id === started.id && r.path === "/calls"));
+      await emu.deliveriesIdle();
+      const mine = hooks.received.filter((r) => r.body.call_id === started.id);
+      return {
+        call: mine.find((r) => r.path === "/calls")!.body,
+        actions: mine.filter((r) => r.path === "/actions").map((r) => r.body),
+      };
+    };
+
+    // The seed's Sales Agent has {{ call_forwarding_sales }} in its prompt ({{ contact_name }} is a variable).
+    const sales = byName("Sales Agent");
+    const first = await placeCall(sales);
+    expect(first.call.action_results.map((a: Json) => a.type)).toEqual(["CALL_FORWARDING"]);
+    expect(first.actions).toEqual([
+      expect.objectContaining({
+        event: "AGENT_ACTION_COMPLETED",
+        action_type: "CALL_FORWARDING",
+        action_id: first.call.action_results[0].action_id,
+        agent_id: sales.id,
+      }),
+    ]);
+    // The same configured action has the same id on every call, so an ACTION_ID subscription works.
+    await ok(emu, "POST", "/v1/webhook-subscriptions", {
+      event: "AGENT_ACTION_COMPLETED",
+      url: `${hooks.url}/by-id`,
+      specifications: { ACTION_ID: first.actions[0].action_id },
+    });
+    const second = await placeCall(sales);
+    expect(second.actions.map((a: Json) => a.action_id)).toEqual([first.actions[0].action_id]);
+    expect(hooks.received.filter((r) => r.path === "/by-id").map((r) => r.body.call_id)).toEqual([second.call.call_id]);
+
+    // {{ appointment_calendar }}: an APPOINTMENT; the Support Agent's {{ end_call }} is a tool, not an action.
+    const appointment = await placeCall(byName("Appointment Agent"));
+    expect(appointment.actions.map((a: Json) => a.action_type)).toEqual(["APPOINTMENT"]);
+    const support = await placeCall(byName("Support Agent"));
+    expect(support.call.action_results).toEqual([]);
+    expect(support.actions).toEqual([]);
+  });
+
   test("a failing receiver is retried attempts times (interval scaled)", async () => {
     const [sales] = agents();
     await ok(emu, "POST", "/v1/webhook-subscriptions", {

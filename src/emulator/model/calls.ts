@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { contactData } from "../../models/agent-call-tasks";
+import type { Agent } from "../../models/agents";
 import { CALL_DIRECTIONS, CALL_STATUSES, type Call, callSearchFilters } from "../../models/calls";
-import { type AgentAction, agentAction } from "./actions";
+import { type AgentAction, agentAction, agentActions } from "./actions";
 import { ACTIVE_CALL_TASK_STATUSES } from "./agent-call-tasks";
 import { requireAgent } from "./agents";
 import {
@@ -57,7 +58,8 @@ function publicCall(call: StoredObject): Call {
 /**
  * `POST /v1/ai-agents/agents/{agentId}/call`. The agent must exist (404). A `to` that is not E.164 answers
  * 200 with a FAILED call carrying `error_message` (documented); a valid one answers INITIATED and, after
- * `outboundCallCompletionMs`, completes and fires AGENT_CALL_COMPLETED.
+ * `outboundCallCompletionMs`, completes and fires AGENT_CALL_COMPLETED, with one action result (and one
+ * AGENT_ACTION_COMPLETED) per action configured on the agent (see `agentActions`).
  */
 export function startOutboundCall(ctx: ModelContext, org: string, agentId: string, body: unknown): Call {
   const agent = requireAgent(ctx, org, agentId);
@@ -92,7 +94,11 @@ export function startOutboundCall(ctx: ModelContext, org: string, agentId: strin
   if (ctx.outboundCallCompletionMs > 0) {
     ctx.hooks.later(ctx.outboundCallCompletionMs, () => {
       const current = ctx.store.peek(org, KIND, call.id);
-      if (current?.status === "INITIATED") finishCall(ctx, org, current, {});
+      if (current?.status !== "INITIATED") return;
+      // The agent as it is when the call ends performs its configured actions, so action subscriptions
+      // hear of calls that complete on their own too (the same path as the control API's actions).
+      const latest = ctx.store.peek(org, "agents", agentId) as Agent | undefined;
+      finishCall(ctx, org, current, latest ? { actions: agentActions(latest) } : {});
     });
   }
   return answer(stored);
