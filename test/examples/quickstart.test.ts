@@ -3,9 +3,11 @@
  * (examples/quickstart/program.ts), its stack file Pulumi.dev.yaml (with the emulator's URL), and the
  * real provider host. The tests run in order on one stack, like successive CLI runs.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { quickstart } from "../../examples/quickstart/program";
 import { byName, plain } from "../harness/engine";
+import { REPO_ROOT } from "../harness/host";
 import { runProgram } from "../harness/program";
 import { isSecret } from "../harness/wire";
 import { emulator as emu } from "../support/package";
@@ -42,6 +44,25 @@ afterAll(async () => {
 const contacts = () => stack.server.objects(ORG, "contacts");
 const subscriptions = () => stack.server.objects(ORG, "webhook-subscriptions");
 const robocallSubscriptions = () => stack.server.objects(ORG, "call-task-webhook-subscriptions");
+
+test("the repository root is the quickstart's Pulumi project: `main` and `stackConfigDir` point at it", () => {
+  // js-yaml 4 comes with @pulumi/pulumi; its typings are not installed, so its one function is declared.
+  const yaml: { load(text: string): unknown } = require("js-yaml");
+  const root = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, string>;
+  const quickstartDir = path.join(EXAMPLES_DIR, "quickstart");
+  const project = yaml.load(fs.readFileSync(path.join(quickstartDir, "Pulumi.yaml"), "utf8")) as Record<string, string>;
+  expect(root.runtime).toBe("nodejs");
+  expect(path.resolve(REPO_ROOT, root.main ?? "")).toBe(quickstartDir);
+  expect(path.resolve(REPO_ROOT, root.stackConfigDir ?? "")).toBe(quickstartDir);
+  // The same project name, or the stack file's `romulus-quickstart:` keys would name another namespace.
+  expect(root.name).toBe(project.name);
+  expect(devConfig).toHaveProperty([`${project.name}:agentName`]);
+  // A program is there to run: its entry point (what `main` in its package.json names) and its stack file.
+  const pkg = JSON.parse(fs.readFileSync(path.join(quickstartDir, "package.json"), "utf8")) as { main: string };
+  expect(fs.existsSync(path.join(quickstartDir, pkg.main))).toBe(true);
+  expect(fs.readFileSync(path.join(quickstartDir, pkg.main), "utf8")).toContain("quickstart()");
+  expect(fs.existsSync(path.join(quickstartDir, "Pulumi.dev.yaml"))).toBe(true);
+});
 
 test("Pulumi.dev.yaml points at the local emulator with its documented default key", () => {
   expect(devConfig["romulus:endpoint"]).toBe(`http://127.0.0.1:${emu.DEFAULT_CLI_PORT}`);
