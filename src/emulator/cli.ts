@@ -6,8 +6,11 @@ import {
   DEFAULT_CLI_PORT,
   DEFAULT_HOST,
   type Emulator,
+  type StateSnapshot,
   startEmulator,
 } from "./index";
+import { readStateFile } from "./persistence";
+import { loadSeed } from "./seed";
 
 const USAGE = `Usage: romulus-emulator [options]
 
@@ -90,13 +93,31 @@ async function main(): Promise<void> {
     }
   }
 
+  // A seed or state file that cannot be used is a bad argument like any other: usage and exit 2 (the
+  // messages name the file), not the exit 1 of a failure while running.
+  let seed: StateSnapshot | undefined;
+  if (values.seed !== undefined) {
+    try {
+      seed = loadSeed(values.seed);
+    } catch (err) {
+      fail(`--seed: ${(err as Error).message}`);
+    }
+  }
+  if (values.state !== undefined) {
+    try {
+      readStateFile(values.state);
+    } catch (err) {
+      fail(`--state: ${(err as Error).message}`);
+    }
+  }
+
   let emulator: Emulator;
   try {
     emulator = await startEmulator({
       port,
       host: values.host ?? DEFAULT_HOST,
       ...(values["api-key"] ? { apiKeys: values["api-key"] } : {}),
-      ...(values.seed !== undefined ? { seed: values.seed } : {}),
+      ...(seed !== undefined ? { seed } : {}),
       ...(values.state !== undefined ? { statePath: values.state } : {}),
       ...(faults !== undefined ? { faults } : {}),
       logger: values.log ?? false,

@@ -5,9 +5,11 @@
  * without racing other suites that read dist/.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { request } from "undici";
+import type { Json } from "./support";
 
 const ROOT = join(__dirname, "..", "..");
 let out: string;
@@ -95,3 +97,119 @@ test.each([[["--bogus"]], [["--port", "abc"]], [["--port"]], [["positional"]], [
   },
   30_000,
 );
+
+describe("files and faults", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "romulus-emulator-cli-"));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = async (url: string, path: string) => {
+    const res = await request(`${url}${path}`, { headers: { authorization: "romulus-emulator-key" } });
+    return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Json };
+  };
+  const stop = async (p: ReturnType<typeof run>) => {
+    p.child.kill("SIGTERM");
+    expect(await p.exit).toBe(0);
+  };
+
+  test("--seed FILE replaces the bundled seed", async () => {
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        version: 1,
+        organizations: { "emulator-org": { agents: [{ id: "agent-from-file", name: "Seeded From File" }] } },
+      }),
+    );
+    const p = run(["--port", "0", "--seed", seedFile]);
+    const url = await listening(p);
+    const agents = await get(url, "/v1/ai-agents/agents/search");
+    expect(agents.body.content.map((a: Json) => [a.id, a.name])).toEqual([["agent-from-file", "Seeded From File"]]);
+    expect((await get(url, "/v1/call-tasks/robocalls/configurations")).body.content).toEqual([]);
+    await stop(p);
+  }, 30_000);
+
+  test("--state FILE: what was created survives a restart of the process", async () => {
+    const stateFile = join(dir, "state.json");
+    const first = run(["--port", "0", "--state", stateFile]);
+    const url = await listening(first);
+    const created = await request(`${url}/v2/contacts`, {
+      method: "POST",
+      headers: { authorization: "romulus-emulator-key", "content-type": "application/json" },
+      body: JSON.stringify({ first_name: "Persistent" }),
+    });
+    expect(created.statusCode).toBe(200);
+    const { id } = (await created.body.json()) as { id: string };
+    await stop(first);
+    expect(readFileSync(stateFile, "utf8")).toContain("Persistent");
+
+    const second = run(["--port", "0", "--state", stateFile]);
+    const again = await listening(second);
+    const contact = await get(again, `/v2/contacts/${id}`);
+    expect(contact.status).toBe(200);
+    expect(contact.body).toMatchObject({ id, first_name: "Persistent" });
+    // The seed's objects are part of the state too.
+    expect((await get(again, "/v1/ai-agents/agents/search")).body.content.length).toBe(3);
+    await stop(second);
+  }, 30_000);
+
+  test("--faults SPEC (compact, repeatable, or a file) injects faults on the matching routes only", async () => {
+    const specFile = join(dir, "faults.txt");
+    writeFileSync(specFile, "route=GET /v1/ai-agents/agents/search;503=1\n");
+    const p = run(["--port", "0", "--faults", "seed=3", "--faults", "route=GET /v1/me;429=1", "--faults", specFile]);
+    const url = await listening(p);
+    const limited = await get(url, "/v1/me");
+    expect(limited.status).toBe(429);
+    expect(limited.headers["retry-after"]).toBe("1");
+    expect((await get(url, "/v1/ai-agents/agents/search")).status).toBe(503);
+    expect((await get(url, "/v1/messengers/whatsapp/bots")).status).toBe(200);
+    await stop(p);
+
+    const failing = run(["--port", "0", "--faults", "route=GET /v1/me;500=1"]);
+    expect((await get(await listening(failing), "/v1/me")).status).toBe(500);
+    await stop(failing);
+  }, 30_000);
+
+  test.each([
+    ["a missing --seed file", () => ["--seed", join(dir, "no-such-seed.json")], "no-such-seed.json"],
+    [
+      "a --seed file that is not JSON",
+      () => {
+        writeFileSync(join(dir, "broken-seed.json"), "{ not json");
+        return ["--seed", join(dir, "broken-seed.json")];
+      },
+      "broken-seed.json",
+    ],
+    [
+      "a --seed file that is not a seed",
+      () => {
+        writeFileSync(join(dir, "wrong-seed.json"), JSON.stringify({ agents: [] }));
+        return ["--seed", join(dir, "wrong-seed.json")];
+      },
+      "wrong-seed.json",
+    ],
+    [
+      "a --state file that is not a state",
+      () => {
+        writeFileSync(join(dir, "wrong-state.json"), JSON.stringify([1, 2]));
+        return ["--state", join(dir, "wrong-state.json")];
+      },
+      "wrong-state.json",
+    ],
+    ["a bad --faults spec", () => ["--faults", "429=2"], '"429" must be a rate'],
+  ])(
+    "%s: usage naming it on stderr, exit 2, nothing listening",
+    async (_what, args, named) => {
+      const p = run(["--port", "0", ...args()]);
+      expect(await p.exit).toBe(2);
+      expect(p.stderr()).toContain("Usage: romulus-emulator");
+      expect(p.stderr().split("\n")[0]).toContain(named);
+      expect(p.stdout()).toBe("");
+    },
+    30_000,
+  );
+});
