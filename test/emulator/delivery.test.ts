@@ -311,6 +311,39 @@ describe("retries", () => {
     delivery.dispatchAgentEvent([subscription("after-close")], callEvent());
     expect(receiver.at("/after-close")).toHaveLength(0);
   });
+
+  test("cancel() ends deliveries under way: the attempt in flight is not recorded nor retried; the pool stays open", async () => {
+    await delivery.close();
+    delivery = new WebhookDelivery({ intervalScale: 0.01, timeoutMs: 2000 });
+    receiver.respond = (path) => (path === "/before" ? 500 : 200);
+    delivery.dispatchAgentEvent([subscription("before", { attempts: 3 })], callEvent());
+    // The first POST is in flight now.
+    delivery.cancel();
+    await delivery.idle();
+    await new Promise((resolve) => setTimeout(resolve, 3 * 100));
+    expect(receiver.at("/before")).toHaveLength(1);
+    expect(delivery.deliveries()).toEqual([]);
+    delivery.dispatchAgentEvent([subscription("after")], callEvent());
+    await delivery.idle();
+    expect(delivery.deliveries().map((record) => [record.subscriptionId, record.status])).toEqual([["after", 200]]);
+  });
+
+  test("with a lookup, a retry stops once the subscription is gone or disabled", async () => {
+    receiver.respond = () => 500;
+    const current = new Map([
+      ["gone", subscription("gone")],
+      ["disabled", subscription("disabled")],
+      ["kept", subscription("kept")],
+    ]);
+    delivery.dispatchAgentEvent([...current.values()], callEvent(), (id) => current.get(id));
+    current.delete("gone");
+    current.set("disabled", subscription("disabled", { status: "DISABLED" }));
+    await delivery.idle();
+    const attempts = (id: string) => receiver.at(`/${id}`).map((entry) => entry.headers[ATTEMPT_HEADER]);
+    expect(attempts("gone")).toEqual(["1"]);
+    expect(attempts("disabled")).toEqual(["1"]);
+    expect(attempts("kept")).toEqual(["1", "2", "3"]);
+  });
 });
 
 describe("records", () => {
