@@ -13,7 +13,7 @@ import type { Counters, RequestLogEntry } from "./stats";
  *
  * | HTTP                                           | method                                   |
  * |------------------------------------------------|------------------------------------------|
- * | `POST /__emulator/reset`                       | `reset()`: back to the seed, logs, counters and deliveries cleared |
+ * | `POST /__emulator/reset`                       | `reset()`: back to the seed, logs, counters and deliveries cleared, pending webhook retries cancelled |
  * | `GET /__emulator/counters`                     | `counters()`: `{"total": n, "GET /v2/contacts/:contactId": n, "faults.429": n, …}` |
  * | `DELETE /__emulator/counters`                  | `resetCounters()`                        |
  * | `GET /__emulator/requests`                     | `requests()`: method, path, route, status, organization, durationMs, at, fault |
@@ -23,7 +23,7 @@ import type { Counters, RequestLogEntry } from "./stats";
  * | `GET /__emulator/orgs/:org/:kind/:id`          | `object(org, kind, id)`                  |
  * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change) |
  * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
- * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?})` |
+ * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
  * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
  * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax; `off` clears |
  * | `GET /__emulator/faults`                       | the fault injector's statistics          |
