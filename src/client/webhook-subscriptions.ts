@@ -3,9 +3,11 @@ import {
   createWebhookSubscriptionRequest,
   type UpdateWebhookSubscriptionRequest,
   updateWebhookSubscriptionRequest,
+  WEBHOOK_DEFAULTS,
   type WebhookSubscription,
   webhookSubscription,
 } from "../models/webhook-subscriptions";
+import { RequestValidationError } from "./core/errors";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
 import { Section, seg } from "./section";
 
@@ -21,9 +23,16 @@ export class WebhookSubscriptions extends Section {
     return this.call("GET", ONE, `/v1/webhook-subscriptions/${seg(id)}`, { schema: webhookSubscription });
   }
 
+  /** Created ACTIVE: the create body has no `status` (disable one with `update`). */
   async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
-    return this.call("POST", "/v1/webhook-subscriptions", "/v1/webhook-subscriptions", {
-      body: this.body(createWebhookSubscriptionRequest, body, "POST", "/v1/webhook-subscriptions"),
+    const endpoint = "/v1/webhook-subscriptions";
+    return this.call("POST", endpoint, endpoint, {
+      body: this.body(
+        createWebhookSubscriptionRequest,
+        withoutCreationStatus(body, `POST ${endpoint}`),
+        "POST",
+        endpoint,
+      ),
       schema: webhookSubscription,
     });
   }
@@ -39,4 +48,22 @@ export class WebhookSubscriptions extends Section {
   async delete(id: string): Promise<void> {
     await this.call("DELETE", ONE, `/v1/webhook-subscriptions/${seg(id)}`);
   }
+}
+
+/**
+ * The create body has no `status` (reference, "Creates Webhook Subscription"; api-notes: "status is ACTIVE
+ * on creation"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
+ * does, and callers that build create and update bodies from one description (the provider does) send it:
+ * it is dropped. Any other status would be silently ignored by the API, so it is refused.
+ */
+function withoutCreationStatus(body: CreateWebhookSubscriptionRequest, endpoint: string): unknown {
+  if (typeof body !== "object" || body === null || !Object.hasOwn(body, "status")) return body;
+  const { status, ...rest } = body as CreateWebhookSubscriptionRequest & { status?: unknown };
+  if (status === undefined || status === null || status === WEBHOOK_DEFAULTS.status) return rest;
+  throw new RequestValidationError(
+    endpoint,
+    "status",
+    `cannot be set on create: a subscription is always created ${WEBHOOK_DEFAULTS.status}; ` +
+      `create it, then update it with status ${JSON.stringify(status)}`,
+  );
 }

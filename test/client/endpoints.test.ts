@@ -611,6 +611,101 @@ describe("request validation before sending", () => {
     expect(emu.counters().total).toBe(0);
   });
 
+  test("misspelt keys are refused, naming the key and the endpoint, instead of being dropped", async () => {
+    const agent = agentOf("OUTBOUND");
+    emu.resetCounters();
+    let thrown: unknown;
+    try {
+      client.calls.search({ stauts: "COMPLETED" } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(RequestValidationError);
+    expect(thrown).toMatchObject({ endpoint: "GET /v1/pbxes/calls/search", path: "stauts" });
+    expect((thrown as Error).message).toBe(
+      "Invalid request for GET /v1/pbxes/calls/search: stauts: unknown field, which the API would ignore " +
+        "(did you mean status?)",
+    );
+
+    const title = await rejection(client.contacts.create({ first_name: "Z", job_tilte: "CEO" } as never));
+    expect(title).toBeInstanceOf(RequestValidationError);
+    expect(title).toMatchObject({ endpoint: "POST /v2/contacts", path: "job_tilte" });
+    expect(title.message).toContain("Invalid request for POST /v2/contacts: job_tilte: unknown field");
+    expect(title.message).toContain("did you mean job_title?");
+
+    const cases: Array<[() => Promise<unknown>, string, string]> = [
+      // camelCase where the API speaks snake_case
+      [() => client.contacts.search({ firstName: "Z" } as never).toArray(), "firstName", "first_name"],
+      // nested, in an array
+      [
+        () =>
+          client.contacts.update("any-id", {
+            first_name: "Z",
+            phones: [{ number: "+391234567", lable: "HOME" }],
+          } as never),
+        "phones.0.lable",
+        "label",
+      ],
+      // nested in an object that is loose because responses share it
+      [
+        () =>
+          client.agentCallTasks.create(agent.id, {
+            contact_phone_number: "+391234567",
+            contact_data: { nmae: "Jo" },
+          } as never),
+        "contact_data.nmae",
+        "name",
+      ],
+      // a strict object reports the key once, with the same words
+      [
+        () =>
+          client.webhookSubscriptions.create({
+            event: "AGENT_ACTION_COMPLETED",
+            url: "https://e.com/h",
+            specifications: { ACTION_TPYE: "APPOINTMENT" },
+          } as never),
+        "specifications.ACTION_TPYE",
+        "ACTION_TYPE",
+      ],
+    ];
+    for (const [send, path, guess] of cases) {
+      const error = await rejection(Promise.resolve().then(send));
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect({ path: error.path, issues: error.issues.length }).toEqual({ path, issues: 1 });
+      expect(error.message).toContain(`${path}: unknown field, which the API would ignore (did you mean ${guess}?)`);
+    }
+    // Nothing close: the message lists what the object takes.
+    const far = await rejection(client.contacts.create({ first_name: "Z", xyz: 1 } as never));
+    expect(far.message).toContain(
+      "xyz: unknown field, which the API would ignore (expected one of first_name, last_name,",
+    );
+    // A typo next to a real mistake: both are reported, the typo first.
+    const both = await rejection(client.contacts.create({ frist_name: "Z" } as never));
+    expect(both.issues.map((i) => i.path)).toEqual(["frist_name", "first_name"]);
+    expect(both.message).toContain("frist_name: unknown field, which the API would ignore (did you mean first_name?)");
+    expect(emu.counters().total).toBe(0);
+
+    // What the API does take still goes through, nulls included.
+    const created = await client.contacts.create({ first_name: "Z", job_title: "CEO", last_name: null });
+    expect(created.job_title).toBe("CEO");
+    expect((await client.calls.search({ status: "COMPLETED" }).toArray()).every((c) => c.status === "COMPLETED")).toBe(
+      true,
+    );
+  });
+
+  test("a webhook subscription create may say status ACTIVE (what creation does) but no other status", async () => {
+    emu.resetCounters();
+    const body = { event: "AGENT_CALL_COMPLETED", url: "https://e.com/h" } as const;
+    const disabled = await rejection(client.webhookSubscriptions.create({ ...body, status: "DISABLED" } as never));
+    expect(disabled).toBeInstanceOf(RequestValidationError);
+    expect(disabled).toMatchObject({ endpoint: "POST /v1/webhook-subscriptions", path: "status" });
+    expect(disabled.message).toContain('always created ACTIVE; create it, then update it with status "DISABLED"');
+    expect(emu.counters().total).toBe(0);
+    const created = await client.webhookSubscriptions.create({ ...body, status: "ACTIVE" } as never);
+    expect(created.status).toBe("ACTIVE");
+    expect(emu.counters()["POST /v1/webhook-subscriptions"]).toBe(1);
+  });
+
   test("page sizes the endpoint cannot take are refused before sending", async () => {
     emu.resetCounters();
     let thrown: unknown;

@@ -22,6 +22,7 @@ import {
   withRetryAfterBeyondLimit,
 } from "./errors";
 import { clipForLog, debug, isDebugEnabled } from "./log";
+import { closestKey, unknownKeys } from "./request-keys";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type QueryValue = string | number | boolean | undefined | readonly string[];
@@ -730,11 +731,25 @@ export function validateResponse<T>(
   );
 }
 
-/** Checks caller input before anything is sent, so a typo fails fast with the field's name. */
+/**
+ * Checks caller input before anything is sent, so a mistake fails fast with the field's name: values the
+ * schema refuses, and keys it has no field for (which `z.object` would strip without a word, see
+ * `unknownKeys`). Unknown keys come first: a misspelt required field is reported as the typo it is, not
+ * only as a missing field.
+ */
 export function validateRequest<T>(schema: ZodType<T>, value: unknown, endpoint: string): T {
+  const unknown = unknownKeys(schema, value).map(({ path, key, known }): ValidationIssue => {
+    const guess = closestKey(key, known);
+    const hint = guess !== undefined ? `did you mean ${guess}?` : `expected one of ${known.join(", ")}`;
+    return { path: dottedPath(path), message: `unknown field, which the API would ignore (${hint})` };
+  });
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = issuesOf(result.error);
+  if (result.success && unknown.length === 0) return result.data;
+  // A strict object's own "unrecognized keys" issue repeats what `unknown` already says, key by key.
+  const invalid = result.success
+    ? []
+    : issuesOf({ issues: result.error.issues.filter((issue) => issue.code !== "unrecognized_keys") });
+  const issues = [...unknown, ...invalid];
   const first = issues[0] ?? { path: "", message: "invalid" };
   throw new RequestValidationError(endpoint, first.path, first.message, issues);
 }

@@ -478,6 +478,35 @@ describe("endpoint safety", () => {
     }
   });
 
+  test("validateRequest refuses unknown keys at any depth, where z.object would strip them", () => {
+    const schema = z.object({
+      name: z.string().trim(),
+      tags: z.record(z.string(), z.string()).optional(),
+      where: z.union([z.string(), z.object({ city: z.string() })]).optional(),
+      when: z
+        .object({ from: z.string() })
+        .transform((v) => v.from)
+        .optional(),
+      loose: z.looseObject({ a: z.string().optional() }).optional(),
+    });
+    const issues = (value: unknown) => {
+      try {
+        validateRequest(schema, value, "POST /v1/x");
+      } catch (error) {
+        return (error as { issues: { path: string }[] }).issues.map((i) => i.path);
+      }
+      return [];
+    };
+    // Records are maps: any key. A union's string option does not hide the object option's unknown keys.
+    expect(issues({ name: "n", tags: { anything: "goes" }, where: "Rome" })).toEqual([]);
+    expect(issues({ name: "n", where: { city: "Rome", zip: "1" } })).toEqual(["where.zip"]);
+    // Through a transform, and into a loose object: what the caller writes is checked.
+    expect(issues({ name: "n", when: { from: "x", to: "y" }, loose: { b: "1" } })).toEqual(["when.to", "loose.b"]);
+    // Own keys only: a name Object.prototype has is still unknown.
+    expect(issues(JSON.parse('{"name":"n","toString":"x","__proto__":{}}'))).toEqual(["toString", "__proto__"]);
+    expect(validateRequest(schema, { name: " n " }, "POST /v1/x")).toEqual({ name: "n" });
+  });
+
   test("validateRequest raises before sending", () => {
     const schema = z.object({ phones: z.array(z.object({ number: z.string().regex(/^\+\d+$/) })) });
     expect(() => validateRequest(schema, { phones: [{ number: "12" }] }, "POST /v2/contacts")).toThrow(
