@@ -681,7 +681,7 @@ describe("request validation before sending", () => {
     );
     // A typo next to a real mistake: both are reported, the typo first.
     const both = await rejection(client.contacts.create({ frist_name: "Z" } as never));
-    expect(both.issues.map((i) => i.path)).toEqual(["frist_name", "first_name"]);
+    expect(both.issues.map((i: { path: string }) => i.path)).toEqual(["frist_name", "first_name"]);
     expect(both.message).toContain("frist_name: unknown field, which the API would ignore (did you mean first_name?)");
     expect(emu.counters().total).toBe(0);
 
