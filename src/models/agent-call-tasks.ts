@@ -4,7 +4,11 @@ import { e164, id, time, timestamp } from "./common";
 export const DAYS_OF_WEEK = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"] as const;
 export const dayOfWeek = z.enum(DAYS_OF_WEEK);
 
-/** Contact data handed to an agent for a call (agent call tasks and outbound calls share it). */
+/**
+ * Contact data handed to an agent for a call (agent call tasks and outbound calls share it). The webhook
+ * events report it back in `metadata.contact_data`, with the phone number added (src/webhooks extends
+ * this schema).
+ */
 export const contactData = z.looseObject({
   name: z.string().nullish(),
   email: z.string().nullish(),

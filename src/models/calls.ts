@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { contactData } from "./agent-call-tasks";
-import { e164, id, timestamp } from "./common";
+import { e164, id, openEnum, timestamp } from "./common";
 
 export const CALL_STATUSES = [
   "INITIATED",
@@ -21,11 +21,18 @@ export const outboundCallRequest = z.object({
 });
 export type OutboundCallRequest = z.input<typeof outboundCallRequest>;
 
+/**
+ * One turn of an agent's conversation: the Transcription object of the calls search answer, and the
+ * Transcription of the AGENT_CALL_COMPLETED webhook (which documents it without `ordinal`; src/webhooks
+ * parses it with this very schema). `ordinal` may be absent or null; `speaker` is USER or AGENT by the
+ * reference, any string in practice.
+ */
 export const transcriptionTurn = z.looseObject({
-  ordinal: z.number().int().optional(),
-  speaker: z.string(),
+  ordinal: z.number().int().nullish(),
+  speaker: openEnum(["USER", "AGENT"]),
   text: z.string(),
 });
+export type TranscriptionTurn = z.infer<typeof transcriptionTurn>;
 
 /**
  * A call. The outbound-call answer carries a subset (an invalid number answers status FAILED with

@@ -11,6 +11,19 @@ export const e164 = z
   .string()
   .regex(E164_PATTERN, { message: "must be a phone number in E.164 format, e.g. +39012345678" });
 
+/** A string whose documented values get autocompletion, while any other string is still accepted. */
+export type OpenEnum<T extends string> = T | (string & {});
+
+/**
+ * For value lists that are open-ended in practice (statuses, speakers, steps): typed with the documented
+ * values, validated as any string, so a value the vendor adds later does not fail a response or an event.
+ */
+export function openEnum<const T extends readonly [string, ...string[]]>(
+  _documented: T,
+): z.ZodType<OpenEnum<T[number]>> {
+  return z.string();
+}
+
 /** Ids are opaque strings: some documented UUIDs are not valid hex (api-notes.md, "Identifiers"). */
 export const id = z.string().min(1);
 

@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { id, timestamp } from "../models/common";
+import { contactData } from "../models/agent-call-tasks";
+import { transcriptionTurn } from "../models/calls";
+import { id, openEnum, timestamp } from "../models/common";
+import { ACTION_TYPES, WEBHOOK_EVENTS } from "../models/webhook-subscriptions";
 
 /**
  * Bodies Romulus POSTs to webhook URLs ("Webhook Event Models" and "Call task webhook body" in the vendor
@@ -16,13 +19,10 @@ import { id, timestamp } from "../models/common";
  *   their known values but accept any string, so a new status does not drop the event;
  * - phone numbers are plain strings: the examples carry placeholders like "+39----------", and a consumer
  *   is in no position to reject the vendor's data for its format.
+ *
+ * Shapes that are the API's own (contact data, transcription turns, the event and action type lists) come
+ * from src/models, defined once: those schemas are loose and lenient in the same way.
  */
-
-/** A string whose documented values get autocompletion, while any other string is still accepted. */
-type OpenEnum<T extends string> = T | (string & {});
-function openEnum<const T extends readonly [string, ...string[]]>(_documented: T): z.ZodType<OpenEnum<T[number]>> {
-  return z.string();
-}
 
 /** Optional, and `null` accepted where the vendor serializes an unset value as null. */
 function optional<T extends z.ZodType>(schema: T) {
@@ -35,23 +35,22 @@ function optional<T extends z.ZodType>(schema: T) {
  */
 const numericOrStringId = z.union([id, z.number().int()]).transform((value) => String(value));
 
-export const EVENT_TYPES = ["AGENT_CALL_COMPLETED", "AGENT_ACTION_COMPLETED"] as const;
+/** The events a webhook subscription delivers: the subscription's own `event` values. */
+export const EVENT_TYPES = WEBHOOK_EVENTS;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const ACTION_TYPES = ["APPOINTMENT", "CALL_FORWARDING", "DATA_EXTRACTION", "WHATS_APP_MESSAGE"] as const;
+export { ACTION_TYPES };
 export type ActionType = (typeof ACTION_TYPES)[number];
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared by both agent events
 // ---------------------------------------------------------------------------------------------------------
 
-/** ContactData: metadata of the contact, set before the call started. No format is enforced on any field. */
-export const contactDataSchema = z.looseObject({
-  email: optional(z.string()),
-  name: optional(z.string()),
-  timezone: optional(z.string()),
-  phone_number: optional(z.string()),
-});
+/**
+ * ContactData: metadata of the contact, set before the call started, i.e. the `contact_data` the call task
+ * or outbound call was given, plus the number called. No format is enforced on any field.
+ */
+export const contactDataSchema = contactData.extend({ phone_number: optional(z.string()) });
 export type ContactData = z.infer<typeof contactDataSchema>;
 
 /** Metadata: loose, because agent call tasks also put `external_metadata` here. */
@@ -142,11 +141,8 @@ export type DataExtractionResult = z.infer<typeof dataExtractionResultSchema>;
 // AGENT_CALL_COMPLETED
 // ---------------------------------------------------------------------------------------------------------
 
-/** Transcription: one turn of the agent interaction. */
-export const transcriptionSchema = z.looseObject({
-  speaker: openEnum(["USER", "AGENT"]),
-  text: z.string(),
-});
+/** Transcription: one turn of the agent interaction, the same object the calls search answers. */
+export const transcriptionSchema = transcriptionTurn;
 export type Transcription = z.infer<typeof transcriptionSchema>;
 
 /** CallTask: present only when an agent call task initiated the call. */

@@ -1,7 +1,12 @@
 import fc from "fast-check";
+import * as models from "../../src/models";
 import {
+  ACTION_TYPES,
   agentCallCompletedEventSchema,
+  contactDataSchema,
+  EVENT_TYPES,
   parseWebhookEvent,
+  transcriptionSchema,
   type WebhookEvent,
   WebhookEventError,
 } from "../../src/webhooks";
@@ -115,6 +120,26 @@ describe("leniency", () => {
     expect(event).toEqual({
       type: "ROBOCALL_RESULT",
       data: { robocall_id: "12347", robocall_configuration_id: "cfg" },
+    });
+  });
+
+  test("contact data and transcription turns, the API's own shapes, stay lenient here", () => {
+    const body = fixture("agent-call-completed");
+    const metadata = body.metadata as { contact_data: Record<string, unknown> };
+    // The call task's custom fields come back with the contact data; unknown ones are kept; null is unset.
+    Object.assign(metadata.contact_data, { custom_1: "vip", loyalty: "gold", email: null });
+    body.agent_transcription = [
+      { ordinal: 0, speaker: "USER", text: "Hi" },
+      { ordinal: null, speaker: "NARRATOR", text: "(music)", confidence: 0.9 },
+    ];
+    const data = callData(parseWebhookEvent(body));
+    expect(data.metadata?.contact_data).toMatchObject({ custom_1: "vip", loyalty: "gold", email: null });
+    expect(data.metadata?.contact_data?.phone_number).toBe("+39---------");
+    expect(data.agent_transcription?.[1]).toEqual({
+      ordinal: null,
+      speaker: "NARRATOR",
+      text: "(music)",
+      confidence: 0.9,
     });
   });
 
@@ -271,6 +296,17 @@ describe("properties", () => {
         const error = rejection({ ...body, call_id: undefined, duration: secret, general_summary: secret });
         expect(error.message).not.toContain(secret);
       }),
+    );
+  });
+});
+
+describe("defined once, with the API models", () => {
+  test("event and action types, contact data and transcription turns come from src/models", () => {
+    expect(EVENT_TYPES).toBe(models.WEBHOOK_EVENTS);
+    expect(ACTION_TYPES).toBe(models.ACTION_TYPES);
+    expect(transcriptionSchema).toBe(models.transcriptionTurn);
+    expect(Object.keys(contactDataSchema.shape).sort()).toEqual(
+      [...Object.keys(models.contactData.shape), "phone_number"].sort(),
     );
   });
 });
