@@ -9,9 +9,27 @@ export const ACTION_TYPES = ["APPOINTMENT", "CALL_FORWARDING", "DATA_EXTRACTION"
 
 /** Documented server defaults, filled in when a create omits them. */
 export const WEBHOOK_DEFAULTS = { status: "ACTIVE", attempts: 3, attempts_interval_seconds: 10 } as const;
-/** Not documented; a well-run API bounds them, and these leave room for every sane configuration. */
-export const ATTEMPTS_RANGE = { min: 1, max: 10 } as const;
-export const INTERVAL_RANGE = { min: 1, max: 86400 } as const;
+/**
+ * Bounds of `attempts` and `attempts_interval_seconds`. The reference gives neither a minimum nor a maximum
+ * ("attempts number: amount of attempts before giving up", "attempts_interval_seconds number: interval
+ * between attempts in seconds", defaults 3 and 10; api-notes.md, "Webhook subscriptions", adds only the
+ * defaults). So only the bounds that follow from those words are enforced: whole numbers, at least one
+ * attempt (zero would never deliver), and an interval of at least one second (zero or less is no
+ * interval). An upper bound would be invented, and refusing before sending a value the API may accept
+ * (20 attempts, a day between them) is worse than letting the API answer: it blocks a valid configuration
+ * with no way around it.
+ */
+export const ATTEMPTS_MIN = 1;
+export const INTERVAL_MIN_SECONDS = 1;
+export const ATTEMPTS_MESSAGE = `must be a whole number, at least ${ATTEMPTS_MIN}`;
+export const INTERVAL_MESSAGE = `must be a whole number of seconds, at least ${INTERVAL_MIN_SECONDS}`;
+/**
+ * @deprecated The upper bounds were never the API's (see `ATTEMPTS_MIN`). Kept, unused here, only so that
+ * code still importing them builds; use `webhookAttempts`/`webhookAttemptsInterval` instead.
+ */
+export const ATTEMPTS_RANGE = { min: ATTEMPTS_MIN, max: 10 } as const;
+/** @deprecated See `ATTEMPTS_RANGE`. */
+export const INTERVAL_RANGE = { min: INTERVAL_MIN_SECONDS, max: 86400 } as const;
 
 export const webhookEvent = z.enum(WEBHOOK_EVENTS);
 export const webhookStatus = z.enum(WEBHOOK_STATUSES);
@@ -25,23 +43,17 @@ export const specifications = z
   .object({ ACTION_ID: z.string().min(1).optional(), ACTION_TYPE: z.enum(ACTION_TYPES).optional() })
   .strict();
 
-const attempts = z
-  .number()
-  .int()
-  .min(ATTEMPTS_RANGE.min, `must be between ${ATTEMPTS_RANGE.min} and ${ATTEMPTS_RANGE.max}`)
-  .max(ATTEMPTS_RANGE.max, `must be between ${ATTEMPTS_RANGE.min} and ${ATTEMPTS_RANGE.max}`);
-const interval = z
-  .number()
-  .int()
-  .min(INTERVAL_RANGE.min, `must be between ${INTERVAL_RANGE.min} and ${INTERVAL_RANGE.max} seconds`)
-  .max(INTERVAL_RANGE.max, `must be between ${INTERVAL_RANGE.min} and ${INTERVAL_RANGE.max} seconds`);
+/** `attempts`: deliveries before giving up. Bounds: see `ATTEMPTS_MIN`. */
+export const webhookAttempts = z.number().int(ATTEMPTS_MESSAGE).min(ATTEMPTS_MIN, ATTEMPTS_MESSAGE);
+/** `attempts_interval_seconds`: seconds between deliveries. Bounds: see `ATTEMPTS_MIN`. */
+export const webhookAttemptsInterval = z.number().int(INTERVAL_MESSAGE).min(INTERVAL_MIN_SECONDS, INTERVAL_MESSAGE);
 
 const common = {
   url: webhookUrl,
   entity_type: z.enum(WEBHOOK_ENTITY_TYPES).nullish(),
   entity_id: z.string().min(1).nullish(),
-  attempts: attempts.optional(),
-  attempts_interval_seconds: interval.optional(),
+  attempts: webhookAttempts.optional(),
+  attempts_interval_seconds: webhookAttemptsInterval.optional(),
   specifications: specifications.optional(),
 };
 

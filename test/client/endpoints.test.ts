@@ -706,6 +706,36 @@ describe("request validation before sending", () => {
     expect(emu.counters()["POST /v1/webhook-subscriptions"]).toBe(1);
   });
 
+  test("webhook attempts and interval: whole and at least 1, with no invented upper bound", async () => {
+    emu.resetCounters();
+    const body = { event: "AGENT_CALL_COMPLETED", url: "https://e.com/h" } as const;
+    const refused: Array<[Record<string, number>, string, string]> = [
+      [{ attempts: 0 }, "attempts", "must be a whole number, at least 1"],
+      [{ attempts: 2.5 }, "attempts", "must be a whole number, at least 1"],
+      [{ attempts_interval_seconds: 0 }, "attempts_interval_seconds", "must be a whole number of seconds, at least 1"],
+    ];
+    for (const [extra, path, message] of refused) {
+      const error = await rejection(client.webhookSubscriptions.create({ ...body, ...extra }));
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect(error.message).toBe(`Invalid request for POST /v1/webhook-subscriptions: ${path}: ${message}`);
+    }
+    expect(emu.counters().total).toBe(0);
+    // The reference bounds neither: 20 attempts two days apart is the API's to judge, not ours.
+    const created = await client.webhookSubscriptions.create({
+      ...body,
+      attempts: 20,
+      attempts_interval_seconds: 172800,
+    });
+    expect(created).toMatchObject({ attempts: 20, attempts_interval_seconds: 172800 });
+    const updated = await client.webhookSubscriptions.update(created.id, {
+      status: "ACTIVE",
+      url: body.url,
+      attempts: 11,
+      attempts_interval_seconds: 86401,
+    });
+    expect(updated).toMatchObject({ attempts: 11, attempts_interval_seconds: 86401 });
+  });
+
   test("page sizes the endpoint cannot take are refused before sending", async () => {
     emu.resetCounters();
     let thrown: unknown;
