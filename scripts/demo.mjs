@@ -12,7 +12,7 @@
  * Needs the Pulumi CLI on PATH; builds the package first if dist/ is missing. Plain JavaScript on purpose: it runs
  * with nothing but Node and the repository's own dependencies.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -112,18 +112,30 @@ const env = {
   PULUMI_SKIP_UPDATE_CHECK: "true",
 };
 
-/** Runs `pulumi <args>` in the program folder, its output shown; returns the exit status. */
+/**
+ * Runs `pulumi <args>` in the program folder, its output shown; resolves to the exit status (or, with
+ * `capture`, to its stdout). Asynchronous on purpose: the emulator and the receiver live in this process,
+ * and a blocking spawnSync would stop them from answering the very CLI (and the provider it starts) that
+ * is waiting for them.
+ */
 function pulumi(args, { check = true, capture = false } = {}) {
   process.stdout.write(`\n$ pulumi ${args.join(" ")}\n`);
-  const r = spawnSync("pulumi", args, {
-    cwd: programDir,
-    env,
-    stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit",
-    encoding: "utf8",
+  return new Promise((resolve, reject) => {
+    const child = spawn("pulumi", args, {
+      cwd: programDir,
+      env,
+      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+    });
+    let stdout = "";
+    child.stdout?.setEncoding("utf8").on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (status, signal) => {
+      if (check && status !== 0) reject(new Error(`pulumi ${args[0]} failed (${signal ?? `exit ${status}`})`));
+      else resolve(capture ? stdout : status);
+    });
   });
-  if (r.error) throw r.error;
-  if (check && r.status !== 0) throw new Error(`pulumi ${args[0]} failed (exit ${r.status})`);
-  return capture ? r.stdout : r.status;
 }
 
 let emulator;
@@ -142,14 +154,14 @@ try {
   process.stdout.write(`emulator  ${emulator.url}\nreceiver  ${receiverUrl}\nstate     ${stateDir}\n`);
 
   step("pulumi up on examples/quickstart");
-  pulumi(["stack", "init", STACK, "--non-interactive"]);
-  pulumi(["config", "set", "romulus:endpoint", emulator.url]);
-  pulumi(["config", "set", "--secret", "romulus:apiKey", emu.DEFAULT_API_KEY]);
-  pulumi(["config", "set", "--secret", "webhookBaseUrl", receiverUrl]);
-  pulumi(["up", "--yes", "--skip-preview", "--non-interactive"]);
+  await pulumi(["stack", "init", STACK, "--non-interactive"]);
+  await pulumi(["config", "set", "romulus:endpoint", emulator.url]);
+  await pulumi(["config", "set", "--secret", "romulus:apiKey", emu.DEFAULT_API_KEY]);
+  await pulumi(["config", "set", "--secret", "webhookBaseUrl", receiverUrl]);
+  await pulumi(["up", "--yes", "--skip-preview", "--non-interactive"]);
 
   step("Stack outputs");
-  const outputs = JSON.parse(pulumi(["stack", "output", "--json"], { capture: true }));
+  const outputs = JSON.parse(await pulumi(["stack", "output", "--json"], { capture: true }));
   process.stdout.write(`${JSON.stringify(outputs, null, 2)}\n`);
 
   step("A call of the agent completes: Romulus delivers its webhooks to the receiver");
@@ -161,7 +173,7 @@ try {
   step("Someone edits a contact in the dashboard: the drift check catches it");
   emulator.edit(emu.DEFAULT_ORGANIZATION_ID, "contacts", outputs.contactIds.ada, { last_name: "Byron" });
   process.stdout.write(`contact ${outputs.contactIds.ada}: last_name "Lovelace" -> "Byron", outside Pulumi\n`);
-  const status = pulumi(["preview", "--refresh", "--expect-no-changes", "--diff", "--non-interactive"], {
+  const status = await pulumi(["preview", "--refresh", "--expect-no-changes", "--diff", "--non-interactive"], {
     check: false,
   });
   if (status === 0) throw new Error("pulumi preview --expect-no-changes did not report the drift");
@@ -170,8 +182,8 @@ try {
   );
 
   step("pulumi destroy");
-  pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"]);
-  pulumi(["stack", "rm", "--yes", "--non-interactive"]);
+  await pulumi(["destroy", "--yes", "--skip-preview", "--non-interactive"]);
+  await pulumi(["stack", "rm", "--yes", "--non-interactive"]);
   process.stdout.write("\nDone: everything the demo created is gone.\n");
 } catch (error) {
   process.stderr.write(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}\n`);
