@@ -20,7 +20,8 @@ const pkg = JSON.parse(read("package.json")) as {
 
 /**
  * The files a README block may quote: each is executed (or, for stack files and the workflow, read and
- * acted on) by the suite named beside it, and `uses` is how that suite's source refers to it. A file that
+ * acted on) by the suite named beside it (a `.suite.ts` is run by its `.test.ts` and by the packed-package
+ * suite), and `uses` is how that suite's source refers to it. A file that
  * no test runs cannot be quoted, however close to an example it lives.
  */
 const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }> = [
@@ -36,23 +37,23 @@ const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }>
   },
   {
     file: "examples/environments/program.ts",
-    suite: "test/examples/environments.test.ts",
+    suite: "test/examples/environments.suite.ts",
     uses: "../../examples/environments/program",
   },
   {
     file: "examples/environments/Pulumi.sandbox.yaml",
-    suite: "test/examples/environments.test.ts",
+    suite: "test/examples/environments.suite.ts",
     uses: 'stackFile("sandbox")',
   },
   {
     file: "examples/environments/Pulumi.prod.yaml",
-    suite: "test/examples/environments.test.ts",
+    suite: "test/examples/environments.suite.ts",
     uses: 'stackFile("prod")',
   },
-  { file: "examples/gitops/program.ts", suite: "test/examples/gitops.test.ts", uses: "../../examples/gitops/program" },
+  { file: "examples/gitops/program.ts", suite: "test/examples/gitops.suite.ts", uses: "../../examples/gitops/program" },
   {
     file: "examples/gitops/contact-book.ts",
-    suite: "test/examples/gitops.test.ts",
+    suite: "test/examples/gitops.suite.ts",
     uses: "../../examples/gitops/contact-book",
   },
   {

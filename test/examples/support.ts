@@ -67,6 +67,18 @@ export interface ExampleStack {
 export interface ExampleStackOptions extends Omit<EngineOptions, "programDir"> {
   /** An emulator to share; otherwise one is started (and closed by `close`). */
   server?: Emulator;
+  /**
+   * The program folder the provider hosts run in, e.g. one with the packed tarball installed (the
+   * packed-package suite). It belongs to the caller, so `close` leaves it. Default: a fresh folder linking
+   * this repository, removed by `close`.
+   */
+  programDir?: string;
+}
+
+/** Options for an example suite that a packed install can run too. */
+export interface ExampleSuiteOptions {
+  /** Read when the suite starts (after the caller's own `beforeAll`); see ExampleStackOptions.programDir. */
+  programDir?: () => string;
 }
 
 /**
@@ -79,7 +91,9 @@ export async function startExampleStack(
 ): Promise<ExampleStack> {
   const ownServer = !opts.server;
   const server = opts.server ?? (await emu.startEmulator({ outboundCallCompletionMs: 0, webhookIntervalScale: 0.01 }));
-  const programDir = createProgramDir({ project: opts.project });
+  const programDir: ProgramDir = opts.programDir
+    ? { dir: opts.programDir, cleanup: async () => undefined }
+    : createProgramDir({ project: opts.project });
   const base = { ...opts, programDir: programDir.dir };
   delete base.server;
   const stack: ExampleStack = {
