@@ -67,6 +67,20 @@ export const call = z.looseObject({
 });
 export type Call = z.infer<typeof call>;
 
+/**
+ * A filter the reference documents as "exact (case-insensitive)" over a closed list: any case of a listed
+ * value is accepted, anything else is refused (it could only ever match nothing, and an empty page hides
+ * the typo). Empty means "not given", as for the other filters.
+ */
+function caseInsensitiveEnum(values: readonly string[]) {
+  return z
+    .string()
+    .refine((v) => v === "" || values.includes(v.toUpperCase()), {
+      message: `must be one of ${values.join(", ")} (case-insensitive)`,
+    })
+    .optional();
+}
+
 /** Query filters of `GET /v1/pbxes/calls/search`; all optional and AND-ed. */
 export const callSearchFilters = z.object({
   id: z.string().optional(),
@@ -81,8 +95,8 @@ export const callSearchFilters = z.object({
   destination: z.string().optional(),
   caller_label: z.string().optional(),
   callee_label: z.string().optional(),
-  direction: z.string().optional(),
-  status: z.string().optional(),
+  direction: caseInsensitiveEnum(CALL_DIRECTIONS),
+  status: caseInsensitiveEnum(CALL_STATUSES),
   duration_from: z.coerce.number().int().optional(),
   duration_to: z.coerce.number().int().optional(),
   has_voicemail: z.union([z.boolean(), z.enum(["true", "false"])]).optional(),

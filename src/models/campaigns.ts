@@ -2,11 +2,12 @@ import { z } from "zod";
 import { e164, id, timestamp } from "./common";
 
 /**
- * `POST /v1/call-campaigns/{id}/tasks`. Recipients' phone numbers are deliberately not validated here:
- * the API imports every row and reports bad ones per row in `import_errors` (api-notes.md, "Other sections").
+ * `POST /v1/call-campaigns/{id}/tasks`. Recipients' phone numbers are deliberately not validated here, nor
+ * required: the API imports every row and reports a bad or missing number per row in `import_errors`
+ * (import error 101, "Recipient phone number not specified"; api-notes.md, "Other sections").
  */
 export const campaignRecipient = z.object({
-  contact_phone_number: z.string(),
+  contact_phone_number: z.string().nullish(),
   contact_name: z.string().optional(),
   contact_email: z.string().optional(),
   contact_timezone: z.string().optional(),

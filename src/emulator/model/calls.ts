@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { contactData } from "../../models/agent-call-tasks";
 import type { Agent } from "../../models/agents";
-import { CALL_DIRECTIONS, CALL_STATUSES, type Call, callSearchFilters } from "../../models/calls";
+import { type Call, callSearchFilters } from "../../models/calls";
 import { type AgentAction, agentAction, agentActions } from "./actions";
 import { ACTIVE_CALL_TASK_STATUSES } from "./agent-call-tasks";
 import { requireAgent } from "./agents";
@@ -278,29 +278,6 @@ export function completeCall(ctx: ModelContext, org: string, raw: CompleteCallIn
   return finishCall(ctx, org, call, finish);
 }
 
-/**
- * A filter the reference documents as "exact (case-insensitive)" over a closed list: any case of a listed
- * value is accepted, anything else is a 400 listing the values (an unknown value would only ever match
- * nothing, and an empty page hides the typo). Empty means "not given", as for the other filters.
- */
-function caseInsensitiveEnum(values: readonly string[]) {
-  return z
-    .string()
-    .refine((v) => v === "" || values.includes(v.toUpperCase()), {
-      message: `must be one of ${values.join(", ")} (case-insensitive)`,
-    })
-    .optional();
-}
-
-/**
- * The shared filters with direction and status checked. The shared schema (src/models/calls.ts) takes any
- * string for both; the emulator checks them itself until it does.
- */
-const checkedCallSearchFilters = callSearchFilters.extend({
-  direction: caseInsensitiveEnum(CALL_DIRECTIONS),
-  status: caseInsensitiveEnum(CALL_STATUSES),
-});
-
 type Predicate = (c: Record<string, unknown>) => boolean;
 
 function instantRange(preds: Predicate[], key: string, from: string | undefined, to: string | undefined, name: string) {
@@ -320,7 +297,7 @@ function instantRange(preds: Predicate[], key: string, from: string | undefined,
  */
 export function searchCalls(ctx: ModelContext, org: string, query: Record<string, unknown>, page: PageParams) {
   const { page: _p, size: _s, ...filters } = query;
-  const q = parseWith(checkedCallSearchFilters, filters);
+  const q = parseWith(callSearchFilters, filters);
   const preds: Predicate[] = [];
   const exact = (key: string, value: string | undefined) => {
     if (value !== undefined && value !== "") preds.push((c) => c[key] === value);

@@ -1,7 +1,5 @@
-import { z } from "zod";
 import {
   type CampaignCallTask,
-  campaignRecipient,
   createCampaignTasksRequest,
   terminateCampaignTasksRequest,
 } from "../../models/campaigns";
@@ -19,17 +17,6 @@ function requireCampaign(ctx: ModelContext, org: string, campaignId: string): St
   return campaign;
 }
 
-/**
- * The shared request schema, except that a recipient may leave out its phone number: the API imports
- * every row and reports a missing number per row like an invalid one (import error 101, "Recipient phone
- * number not specified"), rather than refusing the whole import. The shared schema requires it for now.
- */
-const importRequest = createCampaignTasksRequest.extend({
-  recipients: z
-    .array(campaignRecipient.extend({ contact_phone_number: z.string().nullish() }))
-    .min(1, "must list at least one recipient"),
-});
-
 /** Stored tasks remember their campaign; the API answer does not show it. */
 function publicTask(task: StoredObject): CampaignCallTask {
   const { campaign_id: _c, ...rest } = task;
@@ -43,7 +30,7 @@ function publicTask(task: StoredObject): CampaignCallTask {
  */
 export function createCampaignTasks(ctx: ModelContext, org: string, campaignId: string, body: unknown) {
   requireCampaign(ctx, org, campaignId);
-  const req = parseWith(importRequest, body);
+  const req = parseWith(createCampaignTasksRequest, body);
   const tasks: StoredObject[] = req.recipients.map((r, index) => {
     const now = iso(ctx.now());
     const valid = isE164(r.contact_phone_number);
