@@ -23,13 +23,6 @@ export const ATTEMPTS_MIN = 1;
 export const INTERVAL_MIN_SECONDS = 1;
 export const ATTEMPTS_MESSAGE = `must be a whole number, at least ${ATTEMPTS_MIN}`;
 export const INTERVAL_MESSAGE = `must be a whole number of seconds, at least ${INTERVAL_MIN_SECONDS}`;
-/**
- * @deprecated The upper bounds were never the API's (see `ATTEMPTS_MIN`). Kept, unused here, only so that
- * code still importing them builds; use `webhookAttempts`/`webhookAttemptsInterval` instead.
- */
-export const ATTEMPTS_RANGE = { min: ATTEMPTS_MIN, max: 10 } as const;
-/** @deprecated See `ATTEMPTS_RANGE`. */
-export const INTERVAL_RANGE = { min: INTERVAL_MIN_SECONDS, max: 86400 } as const;
 
 export const webhookEvent = z.enum(WEBHOOK_EVENTS);
 export const webhookStatus = z.enum(WEBHOOK_STATUSES);

@@ -28,6 +28,11 @@ export interface FieldSpec {
   comparable?: (value: unknown) => unknown;
   /** Sent only on create: the API does not accept it in an update body. */
   createOnly?: boolean;
+  /**
+   * Not in the API's create body: a new object starts with the server default, so when the program wants
+   * another value the create is followed by an update (a subscription declared DISABLED).
+   */
+  updateOnly?: boolean;
 }
 
 export interface Failure {
@@ -80,6 +85,9 @@ export interface ResourceDefinition<TApi extends ApiObject = ApiObject> {
 
 export function defineResource<TApi extends ApiObject>(definition: ResourceDefinition<TApi>): ResourceDefinition<TApi> {
   for (const [name, field] of Object.entries(definition.fields)) {
+    if (field.updateOnly && (field.createOnly || !definition.api.update)) {
+      throw new Error(`${definition.kind}.${name}: an update-only field needs an update that takes it`);
+    }
     if (!definition.api.update && !field.replaceOnChange) {
       throw new Error(`${definition.kind}.${name}: the API has no update, so the field must replace on change`);
     }

@@ -185,6 +185,7 @@ export function toApiBody(def: Definition, inputs: Props, mode: "create" | "upda
   const body: Record<string, unknown> = {};
   for (const [name, field] of Object.entries(def.fields)) {
     if (mode === "update" && field.createOnly) continue;
+    if (mode === "create" && field.updateOnly) continue;
     const value = canonical(field, inputs[name]);
     // A create leaves out what is unset; an update replaces the whole object, so it clears explicitly.
     if (value === null && mode === "create") continue;
@@ -225,13 +226,15 @@ export async function create(def: Definition, ctx: Context, inputs: Props): Prom
 
   const client = ctx.client();
   const body = toApiBody(def, inputs, "create");
+  // What a create of these inputs leaves on the server: update-only fields at their defaults.
+  const asCreated = Object.fromEntries(Object.entries(inputs).filter(([name]) => !def.fields[name]?.updateOnly));
   const since = new Date(Date.now() - RECONCILE_WINDOW_MS);
   let lastError: unknown;
   for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+    let created: ApiObject;
     try {
-      const created = await def.api.create(client, body);
+      created = await def.api.create(client, body);
       claimed.add(String(created.id)); // never the answer of another resource's lost create
-      return { id: String(created.id), outs: toOutputs(def, created, await ctx.organizationId()) };
     } catch (error) {
       if (!isMaybeProcessedError(error)) throw error;
       lastError = error;
@@ -250,16 +253,68 @@ export async function create(def: Definition, ctx: Context, inputs: Props): Prom
       }
       const found = candidates.filter(
         (candidate) =>
-          !claimed.has(String(candidate.id)) && !diff(def, toOutputs(def, candidate, undefined), inputs).changes,
+          !claimed.has(String(candidate.id)) && !diff(def, toOutputs(def, candidate, undefined), asCreated).changes,
       );
       const adopted = found.at(-1);
-      if (adopted) {
-        claimed.add(String(adopted.id));
-        return { id: String(adopted.id), outs: toOutputs(def, adopted, await ctx.organizationId()) };
-      }
+      if (!adopted) continue;
+      claimed.add(String(adopted.id));
+      created = adopted;
     }
+    return completeCreate(def, ctx, created, inputs);
   }
   throw lastError;
+}
+
+/**
+ * What the create body could not set (update-only fields) is set by one update. The object exists by
+ * then: if that update fails, the error carries its id and outputs, which the host hands the engine as
+ * a resource that was created but failed to initialise. The engine keeps it in the state, and the next
+ * `pulumi up` updates it: nothing is left behind unmanaged and no duplicate is created on the retry.
+ */
+async function completeCreate(
+  def: Definition,
+  ctx: Context,
+  created: ApiObject,
+  inputs: Props,
+): Promise<{ id: string; outs: Props }> {
+  const id = String(created.id);
+  const outs = toOutputs(def, created, await ctx.organizationId());
+  const unset = Object.entries(def.fields).filter(
+    ([name, field]) => field.updateOnly && !sameValue(comparable(field, inputs[name]), comparable(field, outs[name])),
+  );
+  if (unset.length === 0 || !def.api.update) return { id, outs };
+  try {
+    const updated = await def.api.update(ctx.client(), id, toApiBody(def, inputs, "update"));
+    return { id, outs: toOutputs(def, updated, await ctx.organizationId()) };
+  } catch (error) {
+    const names = unset.map(([name]) => name).join(", ");
+    throw new PartiallyCreatedError(
+      `the ${def.noun} was created as ${id}, but setting ${names} (which the API's create does not take) ` +
+        `failed: ${messageOf(error)}. It is kept in the state; the next pulumi up sets ${names} again`,
+      id,
+      { ...outs, [PROVIDER_KEY]: inputs[PROVIDER_KEY] },
+      { cause: error },
+    );
+  }
+}
+
+/** The key under which the host keeps the serialised provider; a partial state must carry it for delete. */
+const PROVIDER_KEY = "__provider";
+
+/**
+ * An object that exists but is not yet as declared. `id` and `properties` are what @pulumi/pulumi's
+ * dynamic-provider host turns into `ErrorResourceInitFailed`, so the engine records the object.
+ */
+export class PartiallyCreatedError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "PartiallyCreatedError";
+  }
 }
 
 /** `importId`: take over an existing object and bring it to the declared state. */

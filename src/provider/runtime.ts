@@ -45,8 +45,8 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
  *   a rate-limit storm where a quarter of the answers are 429/503, five attempts still fail about one
  *   request in a thousand (0.25^5), so a 240-resource stack failed about half the time; nine attempts
  *   fail one in 260,000 (0.25^9).
- * - Waits are bounded: `Retry-After` is honoured up to 20 s, and otherwise full-jitter backoff from 250 ms
- *   doubling to 20 s (ceilings 0.25+0.5+1+2+4+8+16+20 s, ~26 s expected in all): long enough to ride out an
+ * - Waits are bounded: `Retry-After` is honoured up to 60 s (a longer one fails at once), and otherwise
+ *   full-jitter backoff from 250 ms doubling to 20 s (ceilings 0.25+0.5+1+2+4+8+16+20 s, ~26 s expected in all): long enough to ride out an
  *   API restart or a short outage, short enough that a dead endpoint fails the run within a minute or two.
  * - Only requests that are safe to repeat are repeated (see the transport): more retries never mean
  *   more duplicates.

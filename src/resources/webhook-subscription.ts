@@ -4,12 +4,12 @@ import { orUndefined } from "../client";
 import {
   ACTION_TYPES,
   type WebhookSubscription as ApiWebhookSubscription,
-  ATTEMPTS_RANGE,
-  INTERVAL_RANGE,
   WEBHOOK_DEFAULTS,
   WEBHOOK_ENTITY_TYPES,
   WEBHOOK_EVENTS,
   WEBHOOK_STATUSES,
+  webhookAttempts,
+  webhookAttemptsInterval,
   webhookSubscriptionRules,
   webhookUrl,
 } from "../models/webhook-subscriptions";
@@ -20,8 +20,6 @@ import stub = require("../provider/stubs/webhook-subscription");
 import { type ResourceOutputs, resourceProps } from "./common";
 
 const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
-const between = (r: { min: number; max: number }, unit = "") =>
-  `must be a whole number between ${r.min} and ${r.max}${unit}`;
 
 /**
  * A webhook subscription (`/v1/webhook-subscriptions`): Romulus POSTs the chosen event to `url`.
@@ -40,25 +38,15 @@ export const webhookSubscriptionDefinition = defineResource<ApiWebhookSubscripti
     status: {
       schema: z.enum(WEBHOOK_STATUSES, { message: oneOf(WEBHOOK_STATUSES) }).optional(),
       default: WEBHOOK_DEFAULTS.status,
+      // A subscription is created ACTIVE (the create body has no status): DISABLED takes an update after.
+      updateOnly: true,
     },
     entityType: { schema: z.enum(WEBHOOK_ENTITY_TYPES, { message: oneOf(WEBHOOK_ENTITY_TYPES) }).optional() },
     entityId: { schema: z.string().min(1, "must not be empty").optional() },
-    attempts: {
-      schema: z
-        .number()
-        .int(between(ATTEMPTS_RANGE))
-        .min(ATTEMPTS_RANGE.min, between(ATTEMPTS_RANGE))
-        .max(ATTEMPTS_RANGE.max, between(ATTEMPTS_RANGE))
-        .optional(),
-      default: WEBHOOK_DEFAULTS.attempts,
-    },
+    // The reference bounds neither: at least one attempt, at least a second apart (see the models).
+    attempts: { schema: webhookAttempts.optional(), default: WEBHOOK_DEFAULTS.attempts },
     attemptsIntervalSeconds: {
-      schema: z
-        .number()
-        .int(between(INTERVAL_RANGE, " seconds"))
-        .min(INTERVAL_RANGE.min, between(INTERVAL_RANGE, " seconds"))
-        .max(INTERVAL_RANGE.max, between(INTERVAL_RANGE, " seconds"))
-        .optional(),
+      schema: webhookAttemptsInterval.optional(),
       default: WEBHOOK_DEFAULTS.attempts_interval_seconds,
     },
     specifications: {

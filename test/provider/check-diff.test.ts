@@ -18,8 +18,10 @@ function failuresOf(def: ResourceDefinition<ApiObject>, news: Props): Record<str
 }
 
 /** What the API answers for a create body: ids on sub-objects, tags as objects, unset scalars null. */
+/** The object as the server holds it once the provider has created it (a create, plus an update for what a create cannot set). */
 function answerFor(def: ResourceDefinition<ApiObject>, inputs: Props): ApiObject {
-  const body = toApiBody(def, check(def, inputs).inputs, "create");
+  const checked = check(def, inputs).inputs;
+  const body = { ...toApiBody(def, checked, "create"), ...(def === webhook ? toApiBody(def, checked, "update") : {}) };
   if (def === contact) {
     const withIds = (list: unknown, extra: Props = {}) =>
       ((list as Props[] | undefined) ?? []).map((e, i) => ({ id: `sub-${i}`, ...extra, ...e }));
@@ -81,7 +83,7 @@ describe("WebhookSubscription check", () => {
       event: "CALL_DONE",
       url: "ftp://example.com",
       status: "PAUSED",
-      attempts: 11,
+      attempts: 0,
       attemptsIntervalSeconds: 1.5,
       specifications: { ACTION_TYPE: "SMS" },
       colour: "blue",
@@ -90,8 +92,8 @@ describe("WebhookSubscription check", () => {
       event: "event must be one of AGENT_CALL_COMPLETED, AGENT_ACTION_COMPLETED",
       url: "url must be an absolute http(s) URL, e.g. https://example.com/hooks/romulus",
       status: "status must be one of ACTIVE, DISABLED",
-      attempts: "attempts must be a whole number between 1 and 10",
-      attemptsIntervalSeconds: "attemptsIntervalSeconds must be a whole number between 1 and 86400 seconds",
+      attempts: "attempts must be a whole number, at least 1",
+      attemptsIntervalSeconds: "attemptsIntervalSeconds must be a whole number of seconds, at least 1",
       "specifications.ACTION_TYPE":
         "specifications.ACTION_TYPE must be one of APPOINTMENT, CALL_FORWARDING, DATA_EXTRACTION, WHATS_APP_MESSAGE",
       colour: expect.stringContaining('WebhookSubscription has no property "colour"'),
@@ -151,6 +153,13 @@ describe("WebhookSubscription check", () => {
     const { inputs } = check(webhook, { event: "AGENT_CALL_COMPLETED", url: "https://a.example", importId: "abc" });
     expect(inputs.importId).toBe("abc");
     expect(toApiBody(webhook, inputs, "create")).not.toHaveProperty("import_id");
+  });
+
+  test("status is never in the create body (the API creates ACTIVE); the update body always has it", () => {
+    const { inputs } = check(webhook, { event: "AGENT_CALL_COMPLETED", url: "https://a.example", status: "DISABLED" });
+    expect(toApiBody(webhook, inputs, "create")).not.toHaveProperty("status");
+    expect(toApiBody(webhook, inputs, "update")).toMatchObject({ status: "DISABLED" });
+    expect(toApiBody(webhook, { ...inputs, status: undefined }, "update")).toMatchObject({ status: "ACTIVE" });
   });
 });
 
@@ -349,8 +358,8 @@ describe("properties", () => {
       event: fc.constant("AGENT_ACTION_COMPLETED"),
       url: fc.webUrl({ validSchemes: ["https"] }),
       status: fc.constantFrom("ACTIVE", "DISABLED"),
-      attempts: fc.integer({ min: 1, max: 10 }),
-      attemptsIntervalSeconds: fc.integer({ min: 1, max: 86400 }),
+      attempts: fc.integer({ min: 1, max: 100 }),
+      attemptsIntervalSeconds: fc.integer({ min: 1, max: 172_800 }),
       specifications: fc.record(
         { ACTION_TYPE: fc.constantFrom("APPOINTMENT", "CALL_FORWARDING"), ACTION_ID: word },
         { requiredKeys: [] },
