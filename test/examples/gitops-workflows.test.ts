@@ -8,8 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { EXAMPLES_DIR } from "./support";
 
-// js-yaml 4 comes with @pulumi/pulumi (a dependency of this package); its typings are not installed, so
-// the one function used is declared here.
+// js-yaml is a devDependency (and a dependency of @pulumi/pulumi); its typings are not installed, so the
+// one function used is declared here.
 const yaml: { load(text: string): unknown } = require("js-yaml");
 
 interface Step {

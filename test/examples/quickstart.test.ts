@@ -46,7 +46,7 @@ const subscriptions = () => stack.server.objects(ORG, "webhook-subscriptions");
 const robocallSubscriptions = () => stack.server.objects(ORG, "call-task-webhook-subscriptions");
 
 test("the repository root is the quickstart's Pulumi project: `main` and `stackConfigDir` point at it", () => {
-  // js-yaml 4 comes with @pulumi/pulumi; its typings are not installed, so its one function is declared.
+  // js-yaml is a devDependency (also a dependency of @pulumi/pulumi); without its typings, its one function is declared.
   const yaml: { load(text: string): unknown } = require("js-yaml");
   const root = yaml.load(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8")) as Record<string, string>;
   const quickstartDir = path.join(EXAMPLES_DIR, "quickstart");
