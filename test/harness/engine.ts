@@ -44,6 +44,19 @@ export interface StateResource {
   /** Registered with a static `get`: read, never created or deleted. */
   external?: boolean;
   additionalSecretOutputs?: string[];
+  /** The object exists but its create failed after making it (`ErrorResourceInitFailed`): the next up updates it. */
+  initErrors?: string[];
+}
+
+/** A create that left its object behind: the engine records `entry` in the state, then fails the step. */
+export class InitFailedError extends Error {
+  constructor(
+    readonly rpcError: HostRpcError,
+    readonly entry: StateResource,
+  ) {
+    super(rpcError.message, { cause: rpcError });
+    this.name = "InitFailedError";
+  }
 }
 /** JSON-serialisable: `JSON.parse(JSON.stringify(state))` is a valid state. */
 export type State = StateResource[];
@@ -438,9 +451,10 @@ export class Engine {
         return o;
       } catch (e) {
         errors.push(e);
-        // Like the engine, a failed step leaves the old state of that resource in place.
+        // Like the engine, a failed step leaves the old state of that resource in place, unless the
+        // provider said the object was made anyway: then the engine records it, with its init errors.
         const prior = oldByUrn.get(r.urn);
-        entries.set(r.urn, prior ?? null);
+        entries.set(r.urn, e instanceof InitFailedError ? e.entry : (prior ?? null));
         throw e;
       }
     };
@@ -528,9 +542,17 @@ export class Engine {
       return annotateSecrets(res.inputs, r.inputs);
     };
     const create = async (checked: PropertyMap) => {
-      const res = await host.create(r.urn, stripSecrets(checked));
-      const outs = finalOutputs(res.properties, checked);
-      return { id: res.id, outs };
+      try {
+        const res = await host.create(r.urn, stripSecrets(checked));
+        const outs = finalOutputs(res.properties, checked);
+        return { id: res.id, outs };
+      } catch (e) {
+        const failed = e instanceof HostRpcError ? e.initFailure : undefined;
+        if (!failed) throw e;
+        const outputs = finalOutputs(failed.properties, checked);
+        const initErrors = failed.reasons.length > 0 ? failed.reasons : [(e as HostRpcError).details];
+        throw new InitFailedError(e as HostRpcError, { ...base, id: failed.id, inputs: checked, outputs, initErrors });
+      }
     };
     const deleteOld = async (old: StateResource) => {
       const oldHost = await hosts.get(old.provider ?? this.defaultProviderUrn);
@@ -558,7 +580,8 @@ export class Engine {
       stripSecrets(prior.inputs),
     );
     let replaces = diff.replaces;
-    let changed = diff.changes === "some";
+    // A resource recorded with init errors is updated whatever Diff says (step_generator.go, hasInitErrors).
+    let changed = diff.changes === "some" || (prior.initErrors?.length ?? 0) > 0;
     if (diff.changes === "unknown") {
       // The engine's fallback: diff old inputs against new ones, `__provider` included (notes §5).
       const changedKeys = unionKeys(prior.inputs, checked).filter((k) => !deepEqual(prior.inputs[k], checked[k]));

@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import * as grpc from "@grpc/grpc-js";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
+import * as statusproto from "@pulumi/pulumi/proto/status_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { type Json, makeSecret, type PropertyMap, unwrapSecrets } from "./wire";
@@ -68,16 +69,46 @@ export interface UpdateResult {
   secretPaths: string[];
 }
 
+/**
+ * A create that made its object but failed after: the host packs `ErrorResourceInitFailed` (id, outputs,
+ * reasons) into the `grpc-status-details-bin` trailer, and the engine records the object from it.
+ */
+export interface InitFailure {
+  id: string;
+  properties: PropertyMap;
+  reasons: string[];
+}
+
 /** A gRPC failure from the host, carrying the status code (UNIMPLEMENTED = 12, UNKNOWN = 2). */
 export class HostRpcError extends Error {
   constructor(
     readonly method: string,
     readonly code: number,
     readonly details: string,
+    readonly initFailure?: InitFailure,
   ) {
     super(`${method} failed (gRPC ${grpc.status[code] ?? code}): ${details}`);
     this.name = "HostRpcError";
   }
+}
+
+/** The `ErrorResourceInitFailed` detail of a failed RPC, decoded as the Go engine decodes it. */
+function initFailureOf(metadata: grpc.Metadata | undefined): InitFailure | undefined {
+  for (const raw of metadata?.get("grpc-status-details-bin") ?? []) {
+    const status = statusproto.Status.deserializeBinary(
+      typeof raw === "string" ? Buffer.from(raw, "base64") : new Uint8Array(raw),
+    );
+    for (const detail of status.getDetailsList()) {
+      if (detail.getTypeName() !== "pulumirpc.ErrorResourceInitFailed") continue;
+      const failed = provproto.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
+      return {
+        id: failed.getId(),
+        properties: fromStruct(failed.getProperties()).value,
+        reasons: failed.getReasonsList(),
+      };
+    }
+  }
+  return undefined;
 }
 
 export type RpcMethod =
@@ -219,7 +250,7 @@ export class ProviderHost {
     const fn = (this.client as unknown as Record<RpcMethod, Unary>)[method].bind(this.client);
     return new Promise((resolve, reject) => {
       fn(req, new grpc.Metadata(), { deadline: Date.now() + this.rpcTimeoutMs }, (e, r) => {
-        if (e) reject(new HostRpcError(method, e.code, e.details || e.message));
+        if (e) reject(new HostRpcError(method, e.code, e.details || e.message, initFailureOf(e.metadata)));
         else resolve(r);
       });
     });
