@@ -15,5 +15,9 @@ module.exports = {
   },
   testTimeout: 60000,
   // Two cores: the engine-protocol suites spawn provider hosts and emulators of their own.
+  // A run ends with "A worker process has failed to exit gracefully": @pulumi/pulumi's closure serialiser
+  // requires every Node built-in (createClosure.ts, computeBuiltInModules), `node:test` among them, which
+  // leaves a TestReporterScope handle in each worker that serialised a provider. `--detectOpenHandles`
+  // reports only that one; nothing of ours is left open.
   maxWorkers: 2,
 };
