@@ -4,10 +4,10 @@
  *   npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/provider.bench.js [--quick]
  *
  * 1. overhead: contact create/read/update/delete through the host vs the same HTTP requests sent with raw
- *    undici, interleaved round by round at the same concurrency;
+ *    undici, interleaved round by round at the same concurrency, with no API latency and with 20 ms;
  * 2. API requests per operation and per data-source lookup, from the emulator's counters;
  * 3. the serialised `__provider` per resource type (installed package and linked checkout) and state size;
- * 4. cold start of a host (spawn → first Check answered) and its peak memory;
+ * 4. cold start of a host (spawn → port, and port → first Check answered) and its peak memory;
  * 5. `up` of 100 / 1,000 / 5,000 contacts at parallelism 16 with the harness's engine.
  *
  * The emulator runs in a child process, the host in another, the harness (engine side, program side and
@@ -67,6 +67,31 @@ const STUB_FILES: Record<Kind, string> = {
   Contact: "contact",
 };
 const GOAL = { overheadRatio: 1.15, coldStartMs: 300 };
+/**
+ * The emulator answers in a fraction of a millisecond; the real API is across a network. The overhead is
+ * measured at both: with no added latency (the provider's cost laid bare) and with every API request
+ * delayed by this much in the emulator, a low figure for an HTTPS request to a hosted API (lower favours
+ * the raw path, so the ratio at any real latency is at most this one's).
+ */
+const API_LATENCY_MS = 20;
+
+/** One overhead measurement: how many rounds of how many operations, how many at a time, how far the API is. */
+interface OverheadPlan {
+  rounds: number;
+  ops: number;
+  concurrency: number;
+  /** Added by the emulator to every request (its `latency` fault), on both paths alike. */
+  latencyMs: number;
+}
+/**
+ * The same comparison with the API farther away, and one operation at a time: how much of the overhead
+ * is the provider's added time per operation and how much is contention for this machine's two cores.
+ */
+const LATENCY_PLANS: readonly OverheadPlan[] = [
+  { rounds: QUICK ? 2 : 5, ops: QUICK ? 100 : 300, concurrency: 16, latencyMs: API_LATENCY_MS },
+  { rounds: QUICK ? 2 : 5, ops: QUICK ? 100 : 300, concurrency: 16, latencyMs: 50 },
+  { rounds: QUICK ? 2 : 5, ops: QUICK ? 20 : 40, concurrency: 1, latencyMs: API_LATENCY_MS },
+];
 
 const log = (message: string) => process.stderr.write(`[provider bench] ${message}\n`);
 const ms = (from: number) => performance.now() - from;
@@ -188,13 +213,22 @@ const emptyStats = (): PhaseStats => ({
 });
 
 interface OverheadResult {
+  plan: OverheadPlan;
   provider: Record<CrudOp | "check" | "diff", PhaseStats>;
   raw: Record<CrudOp, PhaseStats>;
   /** Per op: provider elapsed / raw elapsed, one per round. */
   ratios: Record<CrudOp, number[]>;
 }
 
-async function overhead(ctx: Context, mode: string, programDir: string, provider: string): Promise<OverheadResult> {
+async function overhead(
+  ctx: Context,
+  mode: string,
+  programDir: string,
+  provider: string,
+  plan: OverheadPlan = { rounds: ROUNDS, ops: OPS_PER_PHASE, concurrency: CONCURRENCY, latencyMs: 0 },
+): Promise<OverheadResult> {
+  const { rounds, ops: opsPerPhase, concurrency } = plan;
+  if (plan.latencyMs > 0) await ctx.emulator.setFaults(`latency=${plan.latencyMs}`);
   const { host, pid: hostPid } = await startHost(ctx, programDir);
   const agent = new Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 60_000 });
   const type = ctx.registered.Contact.type;
@@ -205,6 +239,7 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
     "user-agent": "bench-raw",
   };
   const result: OverheadResult = {
+    plan,
     provider: {
       check: emptyStats(),
       create: emptyStats(),
@@ -259,16 +294,16 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
     return elapsedMs;
   };
 
-  for (let round = 0; round <= ROUNDS; round++) {
+  for (let round = 0; round <= rounds; round++) {
     const warmUp = round === 0;
     const pick = <S>(stats: S): S | undefined => (warmUp ? undefined : stats);
     const base = serial;
-    serial += OPS_PER_PHASE;
-    const providerItems: ProviderItem[] = Array.from({ length: OPS_PER_PHASE }, (_, n) => ({
+    serial += opsPerPhase;
+    const providerItems: ProviderItem[] = Array.from({ length: opsPerPhase }, (_, n) => ({
       urn: urnOf(type, `p${base + n}`),
       news: { __provider: provider, ...(contactArgs(base + n) as PropertyMap) },
     }));
-    const rawItems: RawItem[] = Array.from({ length: OPS_PER_PHASE }, (_, n) => ({
+    const rawItems: RawItem[] = Array.from({ length: opsPerPhase }, (_, n) => ({
       createBody: JSON.stringify(providerEngine.toApiBody(contactDefinition, contactArgs(base + n), "create")),
       updateBody: JSON.stringify(
         providerEngine.toApiBody(contactDefinition, contactArgs(base + n, "Updated"), "update"),
@@ -276,7 +311,7 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
     }));
 
     await measure(pick(result.provider.check), () =>
-      pool(providerItems, CONCURRENCY, async (item) => {
+      pool(providerItems, concurrency, async (item) => {
         const checked = await host.check(item.urn, {}, item.news);
         if (checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
         item.checked = checked.inputs;
@@ -325,7 +360,7 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
       if (op === "update") {
         // The engine's Diff precedes every Update: a separate RPC with no API call, timed on its own.
         await measure(pick(result.provider.diff), () =>
-          pool(providerItems, CONCURRENCY, async (item) => {
+          pool(providerItems, concurrency, async (item) => {
             const diff = await host.diff(
               item.id as string,
               item.urn,
@@ -338,8 +373,8 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
         );
       }
       const runProvider = () =>
-        measure(pick(result.provider[op]), () => pool(providerItems, CONCURRENCY, providerOps[op]));
-      const runRaw = () => measure(pick(result.raw[op]), () => pool(rawItems, CONCURRENCY, rawOps[op]));
+        measure(pick(result.provider[op]), () => pool(providerItems, concurrency, providerOps[op]));
+      const runRaw = () => measure(pick(result.raw[op]), () => pool(rawItems, concurrency, rawOps[op]));
       // Alternate which path goes first, so a trend within a round (GC, a neighbour) favours neither.
       let providerMs: number;
       let rawMs: number;
@@ -352,10 +387,11 @@ async function overhead(ctx: Context, mode: string, programDir: string, provider
       }
       if (!warmUp) result.ratios[op].push(providerMs / rawMs);
     }
-    log(`overhead (${mode}): round ${round}${warmUp ? " (warm-up)" : ""} of ${ROUNDS} done`);
+    log(`overhead (${mode}): round ${round}${warmUp ? " (warm-up)" : ""} of ${rounds} done`);
   }
   await host.stop();
   await agent.close();
+  if (plan.latencyMs > 0) await ctx.emulator.setFaults("off");
   return result;
 }
 
@@ -370,7 +406,7 @@ function overheadSection(r: OverheadResult): { text: string; worstRatio: number;
       String(s.ops),
       fmt(percentile(s.latencies, 50), 2),
       fmt(percentile(s.latencies, 99), 2),
-      fmt(median(s.elapsed.map((e) => (OPS_PER_PHASE / e) * 1000))),
+      fmt(median(s.elapsed.map((e) => (r.plan.ops / e) * 1000))),
       `${perOp(s.cpu.bench)} / ${path === "raw undici" ? "–" : perOp(s.cpu.host)} / ${perOp(s.cpu.emulator)}`,
       fmt(s.requests / s.ops, 2),
       ratio,
@@ -655,7 +691,12 @@ const hostModules = performance.now() - t;
 t = performance.now();
 require("pulumi-romulus/provider");
 const provider = performance.now() - t;
-process.stdout.write(JSON.stringify({ hostModules, provider }));
+// Loaded by the client at its first request, as the provider resolves it.
+const ours = require("node:module").createRequire(require.resolve("pulumi-romulus/package.json"));
+t = performance.now();
+ours("undici");
+const undici = performance.now() - t;
+process.stdout.write(JSON.stringify({ hostModules, provider, undici }));
 `;
 
 function nodeScript(dir: string, name: string, script: string): string {
@@ -671,9 +712,14 @@ interface ColdStart {
   bareNodeMs: number;
   hostModulesMs: number;
   providerModuleMs: number;
+  /** undici, loaded by the first API request rather than the first Check. */
+  undiciMs: number;
   /** Peak RSS of a host that has answered its first Check and nothing else. */
   hwmMiB: number;
 }
+
+/** Per run: from the host's port line to its first Check answered, the part that runs pulumi-romulus. */
+const afterPort = (c: ColdStart): number[] => c.checkMs.map((check, i) => check - (c.portMs[i] as number));
 
 async function coldStart(ctx: Context, mode: string, dir: string, provider: string): Promise<ColdStart> {
   const portMs: number[] = [];
@@ -695,7 +741,7 @@ async function coldStart(ctx: Context, mode: string, dir: string, provider: stri
     await host.stop();
   }
   const bare: number[] = [];
-  const loads: { hostModules: number; provider: number }[] = [];
+  const loads: { hostModules: number; provider: number; undici: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const t = performance.now();
     spawnSync(process.execPath, ["-e", "0"]);
@@ -710,6 +756,7 @@ async function coldStart(ctx: Context, mode: string, dir: string, provider: stri
     bareNodeMs: median(bare),
     hostModulesMs: median(loads.map((l) => l.hostModules)),
     providerModuleMs: median(loads.map((l) => l.provider)),
+    undiciMs: median(loads.map((l) => l.undici)),
     hwmMiB: median(hwm),
   };
 }
@@ -873,6 +920,11 @@ async function main(): Promise<void> {
 
     log(`overhead: ${ROUNDS} rounds of ${OPS_PER_PHASE} ops per operation and path, concurrency ${CONCURRENCY}…`);
     const overInstalled = await overhead(ctx, "installed", installedDir.dir, installed.Contact);
+    const overLatency: OverheadResult[] = [];
+    for (const plan of LATENCY_PLANS) {
+      const mode = `installed, API ${plan.latencyMs} ms, ${plan.concurrency} at a time`;
+      overLatency.push(await overhead(ctx, mode, installedDir.dir, installed.Contact, plan));
+    }
     const overLinked = await overhead(ctx, "linked", linkedDir, ctx.registered.Contact.provider);
     log("CPU profile of the host…");
     const profile = await profileHost(ctx, installedDir.dir, installed.Contact, PROFILED_CONTACTS);
@@ -897,7 +949,7 @@ async function main(): Promise<void> {
     const section = report({
       host,
       counts,
-      over: { installed: overInstalled, linked: overLinked },
+      over: { installed: overInstalled, latency: overLatency, linked: overLinked },
       profile,
       cold: [coldInstalled, coldLinked],
       sizes,
@@ -922,7 +974,7 @@ async function main(): Promise<void> {
 interface Report {
   host: ReturnType<typeof machine>;
   counts: RequestCounts[];
-  over: { installed: OverheadResult; linked: OverheadResult };
+  over: { installed: OverheadResult; latency: OverheadResult[]; linked: OverheadResult };
   profile: HostProfile;
   cold: ColdStart[];
   sizes: Sizes;
@@ -944,6 +996,9 @@ function report(r: Report): string {
 
   // 1
   const over = overheadSection(r.over.installed);
+  const latencyRows = r.over.latency.map((o) => ({ plan: o.plan, section: overheadSection(o) }));
+  const addedMs = (o: OverheadResult, op: CrudOp) =>
+    percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50);
   const overLinked = overheadSection(r.over.linked);
   const p = r.profile;
   const busy = Object.values(p.ms).reduce((a, b) => a + b, 0);
@@ -953,9 +1008,29 @@ function report(r: Report): string {
     "",
     `${ROUNDS} rounds after a warm-up round; in each, ${OPS_PER_PHASE} contacts are created, read, updated and deleted through the host and ${OPS_PER_PHASE} others with raw \`undici.request\` over a keep-alive \`Agent\`, ${CONCURRENCY} at a time on both paths, the two paths one after the other for each operation, alternating which goes first. The raw path sends the very bodies the provider sends (built with the provider's own \`toApiBody\`) with the same headers, and reads and parses each answer. The provider path is one gRPC call per operation from the harness: the harness marshals the properties (with the \`__provider\` text) into a \`google.protobuf.Struct\`, the host unmarshals them, finds the deserialised provider by that text, runs the stub → \`pulumi-romulus/provider\` → the generic engine (API body, one HTTP request through the client's keep-alive pool with its retries, timeout and concurrency limiter, output normalisation), marshals the outputs back, and the harness unmarshals them. Check and Diff are separate RPCs the engine sends before Create and Update: they are timed on their own rows and are not part of create or update. The ratio is the time the provider path took for the ${OPS_PER_PHASE} operations divided by the raw path's, per round, median over rounds (in brackets: the ratio of the p50 latencies). CPU ms/op: this process (the harness's engine side, or the raw client) / the host / the emulator.`,
     "",
-    "Installed package (the ~270-byte `__provider`, as users run it):",
+    "Installed package (the ~270-byte `__provider`, as users run it), no API latency: the emulator answers at once, so the table lays bare what the provider path costs beyond the request itself:",
     "",
     over.text,
+    "",
+    "Installed package with the API farther away: the emulator delays every request (its `latency` fault, on both paths alike), as a network would; 20 ms is a low figure for an HTTPS request to a hosted API. The same comparison, fewer rounds; the last row sends one operation at a time, so nothing queues and the difference is the time the provider path adds to each operation.",
+    "",
+    table(
+      [
+        "API latency ms",
+        "at a time",
+        "ops per phase × rounds",
+        "provider/raw time: create / read / update / delete",
+        "provider p50 − raw p50, ms: create / read / update / delete",
+      ],
+      r.over.latency.map((o) => [
+        String(o.plan.latencyMs),
+        String(o.plan.concurrency),
+        `${o.plan.ops} × ${o.plan.rounds}`,
+        CRUD.map((op) => median(o.ratios[op]).toFixed(2)).join(" / "),
+        CRUD.map((op) => fmt(addedMs(o, op), 1)).join(" / "),
+      ]),
+      [0, 1],
+    ),
     "",
     "Linked checkout (the ~2.2 KB by-value `__provider` of the test harness, in every request and answer):",
     "",
@@ -1068,33 +1143,38 @@ function report(r: Report): string {
   const coldRows = r.cold.map((c) => [
     c.mode,
     fmt(median(c.portMs), 0),
+    fmt(median(afterPort(c)), 0),
     fmt(median(c.checkMs), 0),
     `${fmt(Math.min(...c.checkMs), 0)}–${fmt(Math.max(...c.checkMs), 0)}`,
     fmt(c.bareNodeMs, 0),
     fmt(c.hostModulesMs, 0),
     fmt(c.providerModuleMs, 0),
+    fmt(c.undiciMs, 0),
     fmt(c.hwmMiB, 0),
   ]);
   const coldMedian = Math.min(...r.cold.map((c) => median(c.checkMs)));
+  const installedCold = r.cold[0] as ColdStart;
   out.push(
     "",
     "### Cold start and memory",
     "",
-    `${COLD_STARTS} fresh hosts per mode: spawn → port line on stdout and gRPC channel ready → GetPluginInfo, Configure and the first Check of a contact answered (the first Check loads \`pulumi-romulus/provider\` lazily). The last three columns say where the time goes, measured apart, median of 3: a bare \`node -e 0\`; requiring, in one process, what the host requires before printing its port (\`@grpc/grpc-js\`, \`@pulumi/pulumi/runtime\`, the protobuf modules, source-map-support); then \`pulumi-romulus/provider\`.`,
+    `${COLD_STARTS} fresh hosts per mode: spawn → port line on stdout and gRPC channel ready (Pulumi's host loading its own modules: nothing of pulumi-romulus runs before its first RPC) → GetPluginInfo, Configure and the first Check of a contact answered (the first Check loads \`pulumi-romulus/provider\` lazily); each run's port → first Check is its share after the host has started. The last four columns say where the time goes, measured apart, median of 3: a bare \`node -e 0\`; requiring, in one process, what the host requires before printing its port (\`@grpc/grpc-js\`, \`@pulumi/pulumi/runtime\`, the protobuf modules, source-map-support); then \`pulumi-romulus/provider\` (what the first Check loads); then undici, which the provider loads at its first API request (a Create or Read), not at Check.`,
     "",
     table(
       [
         "mode",
-        "spawn → port ms (median)",
+        "spawn → port ms (median): Pulumi's host starting",
+        "port → first Check answered ms (median): the provider's part",
         "spawn → first Check answered ms (median)",
         "range",
         "bare `node` ms",
         "host's modules ms",
         "`pulumi-romulus/provider` ms",
+        "undici ms (at the first request)",
         "peak RSS after the first Check, MiB",
       ],
       coldRows,
-      [1, 2, 3, 4, 5, 6, 7],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
     ),
     "",
     `Peak memory of the provider host (\`VmHWM\` from \`/proc/<pid>/status\`, linked mode): ${fmt(r.scale.hwmAfter1000, 0)} MiB after an \`up\` of 1,000 contacts (the same host had served a warm-up \`up\` of 100 and one of 100 before; the last column above is the same figure for a host that has answered one Check), ${fmt(r.scale.hwmEnd, 0)} MiB after the ${SIZES.at(-1)?.toLocaleString("en-US")}-contact \`up\` too.`,
@@ -1103,6 +1183,7 @@ function report(r: Report): string {
   // 5
   const first = r.scale.rows[0] as ScaleRow;
   const perResource = (row: ScaleRow) => row.upMs / row.n;
+  const hostPerResource = (row: ScaleRow) => (row.cpu.host ?? 0) / row.n;
   const scaleRows = r.scale.rows.map((row) => {
     const cpuTotal = (row.cpu.harness ?? 0) + (row.cpu.host ?? 0) + (row.cpu.emulator ?? 0);
     const share = (name: string) => `${Math.round(((row.cpu[name] ?? 0) / cpuTotal) * 100)}%`;
@@ -1115,12 +1196,15 @@ function report(r: Report): string {
       fmt(row.programMs / 1000, 2),
       fmt(row.programMs / row.n, 2),
       `${share("harness")} / ${share("host")} / ${share("emulator")}`,
+      fmt(hostPerResource(row), 2),
+      (hostPerResource(row) / hostPerResource(first)).toFixed(2),
       String(row.requests),
     ];
   });
   const at1000 = r.scale.rows.find((row) => row.n === 1000);
   const last = r.scale.rows.at(-1) as ScaleRow;
   const growth = perResource(last) / perResource(first);
+  const hostGrowth = hostPerResource(last) / hostPerResource(first);
   out.push(
     "",
     `### \`up\` of many contacts, parallelism ${PARALLELISM}`,
@@ -1137,10 +1221,12 @@ function report(r: Report): string {
         "program side s",
         "program ms/resource",
         "CPU harness / host / emulator",
+        "host CPU ms/resource",
+        "vs 100",
         "API requests",
       ],
       scaleRows,
-      [0, 1, 2, 3, 4, 5, 6, 8],
+      [0, 1, 2, 3, 4, 5, 6, 8, 9, 10],
     ),
   );
 
@@ -1152,6 +1238,7 @@ function report(r: Report): string {
   );
   const oneMe = counts.every((c) => c.me === 1);
   const linear = growth <= 1.25;
+  const hostLinear = hostGrowth <= 1.25;
   out.push(
     "",
     "### Goals",
@@ -1159,8 +1246,13 @@ function report(r: Report): string {
     table(
       ["goal", "measured", ""],
       [
+        ...latencyRows.map(({ plan, section }) => [
+          `provider/raw time ≤ ${GOAL.overheadRatio} per operation, ${plan.concurrency} at a time, API ${plan.latencyMs} ms away`,
+          `installed: ${CRUD.map((op) => `${op} ${section.ratios[op].toFixed(2)}`).join(", ")}`,
+          metText(section.worstRatio <= GOAL.overheadRatio),
+        ]),
         [
-          `provider/raw time ≤ ${GOAL.overheadRatio} per operation, concurrency ${CONCURRENCY}`,
+          `provider/raw time ≤ ${GOAL.overheadRatio} per operation, concurrency ${CONCURRENCY}, emulator answering at once`,
           `installed: ${CRUD.map((op) => `${op} ${over.ratios[op].toFixed(2)}`).join(", ")}; linked: ${CRUD.map((op) => `${op} ${overLinked.ratios[op].toFixed(2)}`).join(", ")}`,
           metText(over.worstRatio <= GOAL.overheadRatio),
         ],
@@ -1181,14 +1273,24 @@ function report(r: Report): string {
           metText(reqTotal(r.lookup.hundred.requests) === reqTotal(r.lookup.one.requests)),
         ],
         [
-          `cold start ≤ ${GOAL.coldStartMs} ms (spawn → first Check)`,
-          r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(c.checkMs), 0)} ms`).join(", "),
+          `cold start ≤ ${GOAL.coldStartMs} ms: the started host's first Check (port → first Check answered)`,
+          r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(afterPort(c)), 0)} ms`).join(", "),
+          metText(median(afterPort(installedCold)) <= GOAL.coldStartMs),
+        ],
+        [
+          `cold start ≤ ${GOAL.coldStartMs} ms counted from the spawn (spawn → first Check answered)`,
+          `${r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(c.checkMs), 0)} ms`).join(", ")}, of which Pulumi's host start-up ${fmt(median(installedCold.portMs), 0)} ms`,
           metText(coldMedian <= GOAL.coldStartMs),
         ],
         [
           "`up` time linear in the number of resources",
           `ms/resource at ${last.n.toLocaleString("en-US")} = ${growth.toFixed(2)} × at ${first.n}`,
           metText(linear),
+        ],
+        [
+          "the provider host's work linear in the number of resources",
+          `host CPU ms/resource at ${last.n.toLocaleString("en-US")} = ${hostGrowth.toFixed(2)} × at ${first.n}`,
+          metText(hostLinear),
         ],
         [
           `\`up\` of 1,000 contacts at parallelism ${PARALLELISM}`,
@@ -1198,12 +1300,12 @@ function report(r: Report): string {
       ],
     ),
   );
-  out.push("", "### What the numbers mean", "", ...meaning(r, over.ratios, growth));
+  out.push("", "### What the numbers mean", "", ...meaning(r, over.ratios, growth, hostGrowth));
   return out.join("\n");
 }
 
 /** The paragraph under the tables, from the figures of this run. */
-function meaning(r: Report, ratios: Record<CrudOp, number>, growth: number): string[] {
+function meaning(r: Report, ratios: Record<CrudOp, number>, growth: number, hostGrowth: number): string[] {
   const o = r.over.installed;
   const cpu = (s: PhaseStats, withHost: boolean) =>
     (s.cpu.bench + (withHost ? s.cpu.host : 0) + s.cpu.emulator) / s.ops;
@@ -1219,21 +1321,28 @@ function meaning(r: Report, ratios: Record<CrudOp, number>, growth: number): str
   // What the ratio would be if pulumi-romulus's own work in the host cost nothing.
   const withoutOurs = (providerCpu - p.ms.provider / p.rpcs) / rawCpu;
   const linkedWorst = Math.max(...CRUD.map((op) => median(r.over.linked.ratios[op])));
+  const worstOf = (o: OverheadResult) => Math.max(...CRUD.map((op) => median(o.ratios[op])));
+  const near = r.over.latency.find((o) => o.plan.latencyMs === API_LATENCY_MS && o.plan.concurrency === CONCURRENCY);
+  const far = r.over.latency.find((o) => o.plan.latencyMs > API_LATENCY_MS && o.plan.concurrency === CONCURRENCY);
+  const serial = r.over.latency.find((o) => o.plan.concurrency === 1);
+  const added = (o: OverheadResult | undefined) =>
+    o ? median(CRUD.map((op) => percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50))) : NaN;
+  const coldAfterPort = median(afterPort(cold));
   const contact = r.sizes.state.Contact;
   const copies = (text: string) => contact.providerCopies * text.length;
   const installedBytes = contact.bytes - copies(r.sizes.linked.Contact) + copies(r.sizes.installed.Contact);
   const linkedShare = copies(r.sizes.linked.Contact) / contact.bytes;
   const installedShare = copies(r.sizes.installed.Contact) / installedBytes;
   return [
-    `**Overhead.** On this ${r.host.cores}-core machine both paths are CPU-bound at ${CONCURRENCY} in flight, so time per operation follows CPU per operation: the raw path costs ${fmt(rawCpu, 2)} ms of CPU per operation in all (client + emulator, median over the four operations), the provider path ${fmt(providerCpu, 2)} ms (harness + host + emulator), and the provider/raw time ratio lands near their quotient (${fmt(worst, 1)} at worst against the ${GOAL.overheadRatio} goal: ${worst <= GOAL.overheadRatio ? "met" : `missed by ${fmt(worst / GOAL.overheadRatio, 1)}×`}). The profile says where the host's share goes: pulumi-romulus's own work (check, normalisation, the API body and outputs, and its HTTP request through undici) is ${perRpc("provider")} ms per RPC, check and diff RPCs (no request) included (the raw client spends ${fmt(rawClientCpu, 2)} ms per request); Pulumi's Node host spends ${perRpc("pulumi")} ms per RPC in its gRPC server, protobuf (de)serialisation in JavaScript and Struct ⇄ JS conversion, plus ${perRpc("node")} ms of HTTP/2 and socket work under it and ${perRpc("gc")} ms of GC. On the other side of the gRPC call, the harness's JavaScript gRPC client costs ${fmt(harnessCpu, 2)} ms per operation, a stand-in for the Pulumi engine (Go, and cheaper, in a real run). So the goal is out of reach for any dynamic provider measured this way: against a local emulator that answers in a fraction of a millisecond of CPU, one gRPC hop through two JavaScript processes costs several times the HTTP request it wraps. ${withoutOurs > GOAL.overheadRatio ? `It is not the provider's logic: with pulumi-romulus's own work in the host at zero, the CPU ratio would still be ${fmt(withoutOurs, 1)}.` : ""} Against the real API, where a request spends tens of milliseconds on the network and the engine is Go, the ~${fmt(providerCpu - rawCpu, 1)} ms of added CPU per operation is a few percent. ${linkedWorst > worst * 1.1 ? `Linked mode is slower still (${fmt(linkedWorst, 1)} at worst) because the 2.2 KB by-value \`__provider\` travels in every request and answer (inputs and outputs both hold it) and google-protobuf encodes and decodes strings in JavaScript; installed users get the 270-byte one.` : `Linked mode (${fmt(linkedWorst, 1)} at worst), whose 2.2 KB by-value \`__provider\` travels in every request and answer, is within this machine's noise of installed mode.`}`,
+    `**Overhead.** On this ${r.host.cores}-core machine both paths are CPU-bound at ${CONCURRENCY} in flight, so time per operation follows CPU per operation: the raw path costs ${fmt(rawCpu, 2)} ms of CPU per operation in all (client + emulator, median over the four operations), the provider path ${fmt(providerCpu, 2)} ms (harness + host + emulator), and the provider/raw time ratio lands near their quotient (${fmt(worst, 1)} at worst against the ${GOAL.overheadRatio} goal: ${worst <= GOAL.overheadRatio ? "met" : `missed by ${fmt(worst / GOAL.overheadRatio, 1)}×`}). The profile says where the host's share goes: pulumi-romulus's own work (check, normalisation, the API body and outputs, and its HTTP request through undici) is ${perRpc("provider")} ms per RPC, check and diff RPCs (no request) included (the raw client spends ${fmt(rawClientCpu, 2)} ms per request); Pulumi's Node host spends ${perRpc("pulumi")} ms per RPC in its gRPC server, protobuf (de)serialisation in JavaScript and Struct ⇄ JS conversion, plus ${perRpc("node")} ms of HTTP/2 and socket work under it and ${perRpc("gc")} ms of GC. On the other side of the gRPC call, the harness's JavaScript gRPC client costs ${fmt(harnessCpu, 2)} ms per operation, a stand-in for the Pulumi engine (Go, and cheaper, in a real run). So the goal is out of reach for any dynamic provider measured this way: against a local emulator that answers in a fraction of a millisecond of CPU, one gRPC hop through two JavaScript processes costs several times the HTTP request it wraps. ${withoutOurs > GOAL.overheadRatio ? `It is not the provider's logic: with pulumi-romulus's own work in the host at zero, the CPU ratio would still be ${fmt(withoutOurs, 1)}.` : ""} With the API farther away the ratio falls, but not to the goal on this machine: ${near ? `${fmt(worstOf(near), 2)} at worst ${near.plan.latencyMs} ms away` : ""}${far ? ` and ${fmt(worstOf(far), 2)} at ${far.plan.latencyMs} ms` : ""}, ${CONCURRENCY} at a time. One at a time${serial ? ` (${serial.plan.latencyMs} ms away)` : ""}, the provider path adds ${fmt(added(serial), 1)} ms to an operation (median over the four, p50 against p50${serial ? `; ratio ${fmt(worstOf(serial), 2)} at worst` : ""}): that is the hop itself. ${CONCURRENCY} at a time it adds ${fmt(added(near), 1)} ms${far ? ` (${fmt(added(far), 1)} ms at ${far.plan.latencyMs} ms)` : ""}, because the answers arrive together and the host, the harness's engine side and the emulator, three JavaScript processes with about ${fmt(providerCpu, 1)} ms of CPU per operation between them, then queue for this machine's ${r.host.cores} cores. With the Pulumi CLI the engine side is Go in a process of its own and cheaper than the harness's JavaScript gRPC client; the host's own cost (${perRpc("pulumi")} ms per RPC plus GC) is the same for any dynamic provider. ${linkedWorst > worst * 1.1 ? `Linked mode is slower still (${fmt(linkedWorst, 1)} at worst) because the 2.2 KB by-value \`__provider\` travels in every request and answer (inputs and outputs both hold it) and google-protobuf encodes and decodes strings in JavaScript; installed users get the 270-byte one.` : `Linked mode (${fmt(linkedWorst, 1)} at worst), whose 2.2 KB by-value \`__provider\` travels in every request and answer, is within this machine's noise of installed mode.`}`,
     "",
     `**Requests.** Check and diff send nothing; every create, read, update and delete is one request; each provider process looks its organization up once (\`GET /v1/me\`), however many resources it serves, and concurrent first requests share that one lookup. A call-task webhook subscription cannot be updated, so a change is a replace (one create and one delete), and reading one lists the subscriptions (one request while they fit a page). Data sources list each kind once per program run however many lookups ask: with ${r.lookup.agents.toLocaleString("en-US")} agents that listing is two pages of 1,000, so one lookup and a hundred concurrent ones cost the same two requests.`,
     "",
     `**Size.** Installed, the stored \`__provider\` is a one-line \`require\` of ~270 bytes that no release changes; from a checkout it is the stub's code, ~2.2 KB. Each state entry holds it ${contact.providerCopies === 2 ? "twice (inputs and outputs)" : `${contact.providerCopies} times`}: for a contact that is ${Math.round(linkedShare * 100)}% of its state entry in linked mode and ${Math.round(installedShare * 100)}% installed.`,
     "",
-    `**Cold start.** A fresh host needs ${fmt(median(cold.checkMs), 0)} ms (installed) to answer its first Check, against the ${GOAL.coldStartMs} ms goal: ${median(cold.checkMs) <= GOAL.coldStartMs ? "met" : `missed by ${fmt(median(cold.checkMs) - GOAL.coldStartMs, 0)} ms`}. Most of it is Pulumi's host itself: Node starts in ${fmt(cold.bareNodeMs, 0)} ms and the host's own modules (\`@pulumi/pulumi/runtime\`, gRPC, protobuf) take ${fmt(cold.hostModulesMs, 0)} ms to load before it can print its port, so no provider reaches ${GOAL.coldStartMs} ms under this host. pulumi-romulus adds ${fmt(cold.providerModuleMs, 0)} ms at the first Check, loading \`pulumi-romulus/provider\` (undici 8 ≈ 95 ms, zod ≈ 75 ms, the client's schemas ≈ 40 ms, measured apart once while writing this benchmark). The CLI pays this once per provider per \`pulumi up\`, not per resource.`,
+    `**Cold start.** A fresh host needs ${fmt(median(cold.checkMs), 0)} ms (installed) from its spawn to its first Check answered. ${fmt(median(cold.portMs), 0)} ms of it pass before the host prints its port, and none of that is pulumi-romulus: Node starts in ${fmt(cold.bareNodeMs, 0)} ms and the host's own modules (\`@pulumi/pulumi/runtime\`, gRPC, protobuf) take ${fmt(cold.hostModulesMs, 0)} ms to load, so counted from the spawn no dynamic provider reaches ${GOAL.coldStartMs} ms under this host. Once the host is up, the first Check is answered in ${fmt(coldAfterPort, 0)} ms (${coldAfterPort <= GOAL.coldStartMs ? "within" : "outside"} the ${GOAL.coldStartMs} ms goal): GetPluginInfo, Configure and a Check that loads \`pulumi-romulus/provider\` (${fmt(cold.providerModuleMs, 0)} ms: zod, the schemas and the engine). undici (${fmt(cold.undiciMs, 0)} ms) is loaded by the first API request instead, since Check sends none and a preview may need no request at all. The CLI pays all this once per provider per \`pulumi up\`, not per resource.`,
     "",
-    `**Scale.** \`up\` time per contact ${growth <= 1.25 ? "stays flat" : "grows"} from ${r.scale.rows[0]?.n} to ${r.scale.rows.at(-1)?.n.toLocaleString("en-US")} contacts (${growth.toFixed(2)}× per resource), so an \`up\` is linear in the number of resources${at1000 ? `; 1,000 contacts go through at ${fmt(at1000.n / (at1000.upMs / 1000), 0)} resources/s` : ""}. It is bounded by the same per-RPC CPU as above (two RPCs per new resource, Check and Create), shared between this process (the harness's engine) and the host on ${r.host.cores} cores. The program side under \`setMocks\` costs as much again per resource or more in this harness (see the table); with the Pulumi CLI it runs in its own language host process.`,
+    `**Scale.** \`up\` time per contact ${growth <= 1.25 ? "stays flat" : "grows"} from ${r.scale.rows[0]?.n} to ${r.scale.rows.at(-1)?.n.toLocaleString("en-US")} contacts (${growth.toFixed(2)}× per resource)${growth <= 1.25 ? ", so an `up` is linear in the number of resources" : `, while the provider host's CPU per contact ${hostGrowth <= 1.25 ? "stays flat" : "grows too"} (${hostGrowth.toFixed(2)}×): ${hostGrowth <= 1.25 ? "what grows is this process, the harness's engine side, whose share of the CPU rises with the size (it holds every registration, step and state entry of the run in one JavaScript heap)" : "the provider's own work per resource grows with the size"}`}${at1000 ? `; 1,000 contacts go through at ${fmt(at1000.n / (at1000.upMs / 1000), 0)} resources/s` : ""}. It is bounded by the same per-RPC CPU as above (two RPCs per new resource, Check and Create), shared between this process (the harness's engine) and the host on ${r.host.cores} cores. The program side under \`setMocks\` costs as much again per resource or more in this harness (see the table); with the Pulumi CLI it runs in its own language host process.`,
   ];
 }
 

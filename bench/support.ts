@@ -147,6 +147,8 @@ export interface EmulatorChild {
   /** Back to the seed: every object the benchmark made is gone. */
   reset(): Promise<void>;
   insert(kind: string, object: Record<string, unknown>): Promise<void>;
+  /** The emulator's fault injection, in its compact syntax (`latency=20`); `off` clears it. */
+  setFaults(spec: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -189,6 +191,9 @@ export async function startEmulatorChild(): Promise<EmulatorChild> {
     },
     async insert(kind, object) {
       await control("POST", `/orgs/${ready.organizationId}/${kind}`, object);
+    },
+    async setFaults(spec) {
+      await control("PUT", "/faults", { spec });
     },
     async stop() {
       child.send("stop");
