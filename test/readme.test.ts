@@ -27,12 +27,12 @@ const pkg = JSON.parse(read("package.json")) as {
 const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }> = [
   {
     file: "examples/quickstart/program.ts",
-    suite: "test/examples/quickstart.test.ts",
+    suite: "test/examples/quickstart.suite.ts",
     uses: "../../examples/quickstart/program",
   },
   {
     file: "examples/quickstart/Pulumi.dev.yaml",
-    suite: "test/examples/quickstart.test.ts",
+    suite: "test/examples/quickstart.suite.ts",
     uses: '"quickstart", "Pulumi.dev.yaml"',
   },
   {

@@ -3,8 +3,8 @@
  * the provider host run from there. Two things are proven here and nowhere else:
  * - the examples work with the provider host resolving the *installed* package (the serialised
  *   `__provider` requires `pulumi-romulus/provider` from the program folder, whatever the program itself
- *   loaded): the quickstart's up, no-op preview, refresh, drift, update, replacement and destroy, and the
- *   whole environments and gitops suites (environments.suite.ts, gitops.suite.ts) on that folder;
+ *   loaded): the whole quickstart, environments and gitops suites (quickstart.suite.ts, environments.suite.ts,
+ *   gitops.suite.ts) on that folder;
  * - in an installed package each resource's stub serialises to a one-line `require` of its exported
  *   subpath, and that exact text drives a real host. This is checked by plain `node` in the installed
  *   folder: jest has a module registry of its own, which hides how Node's require.cache sees the package.
@@ -14,23 +14,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { quickstart } from "../../examples/quickstart/program";
 import { environmentsSuite } from "../examples/environments.suite";
 import { gitopsSuite } from "../examples/gitops.suite";
-import {
-  type Emulator,
-  EXAMPLES_DIR,
-  type ExampleStack,
-  MANAGED_KINDS,
-  readStackConfig,
-  resourceOps,
-  seededId,
-  startExampleStack,
-  writes,
-} from "../examples/support";
-import { byName } from "../harness/engine";
+import { quickstartSuite } from "../examples/quickstart.suite";
+import type { Emulator } from "../examples/support";
 import { createProgramDirFromTarball, type ProgramDir, ProviderHost, REPO_ROOT } from "../harness/host";
-import { runProgram } from "../harness/program";
 import { makeSecret } from "../harness/wire";
 import { emulator as emu } from "../support/package";
 
@@ -41,9 +29,6 @@ const STUBS = ["webhook-subscription", "call-task-webhook-subscription", "contac
 let tmp: string;
 let programDir: ProgramDir;
 let server: Emulator;
-let stack: ExampleStack;
-/** Pulumi.dev.yaml as committed, with this test's emulator. */
-let config: Record<string, string>;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "romulus-pack-"));
@@ -52,19 +37,8 @@ beforeAll(async () => {
   const tgz = path.join(tmp, stdout.trim().split("\n").pop() as string);
   programDir = await createProgramDirFromTarball(tgz, { project: "romulus-quickstart" });
   server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-  config = {
-    ...readStackConfig(path.join(EXAMPLES_DIR, "quickstart", "Pulumi.dev.yaml")),
-    "romulus:endpoint": server.url,
-  };
-  stack = await startExampleStack(() => ({ config }), {
-    server,
-    programDir: programDir.dir,
-    project: "romulus-quickstart",
-    stack: "dev",
-  });
 }, 180_000);
 afterAll(async () => {
-  await stack?.close();
   await server?.close();
   await programDir?.cleanup();
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
@@ -77,67 +51,6 @@ test("the installed package is a real copy under node_modules, not a link to thi
   // Only what `files` ships: no sources, tests or examples.
   const shipped = fs.readdirSync(installed);
   for (const dir of ["src", "test", "examples", "scripts"]) expect(shipped).not.toContain(dir);
-});
-
-test("quickstart: up, a no-op preview, refresh, drift, an update, a replacement, destroy with the host running the installed package", async () => {
-  let engine = stack.engine;
-  const up = await engine.upProgram(quickstart);
-  expect(Object.values(resourceOps(up.steps))).toEqual(Array(6).fill("create"));
-  expect(server.objects(ORG, "contacts")).toHaveLength(3);
-
-  server.resetCounters();
-  const preview = await engine.previewProgram(quickstart);
-  expect(new Set(preview.steps.map((s) => s.op))).toEqual(new Set(["same"]));
-  expect(writes(server)).toEqual({});
-
-  expect((await engine.refresh()).changed).toEqual([]);
-  const grace = byName(engine.state, "grace-hopper")!;
-  server.edit(ORG, "contacts", grace.id, { job_title: "Commodore" });
-  const { resources } = await runProgram(quickstart, engine.programOptions());
-  const drift = await engine.previewRefreshExpectNoChanges(resources);
-  expect(drift.ok).toBe(false);
-  expect(resourceOps(drift.changes)).toEqual({ "grace-hopper": "update" });
-
-  // Another agent: the call subscription is updated in place, with one PUT and nothing else. (Without a
-  // refresh the up does not see the drifted contact, as `pulumi up` without --refresh would not.)
-  const calls = byName(engine.state, "agent-calls")!.id;
-  engine = stack.rerun({ ...config, "romulus-quickstart:agentName": "Support Agent" });
-  server.resetCounters();
-  const update = await engine.upProgram(quickstart);
-  expect(resourceOps(update.steps)).toMatchObject({
-    "agent-calls": "update",
-    "grace-hopper": "same",
-    appointments: "same",
-  });
-  expect(byName(update.state, "agent-calls")!.id).toBe(calls);
-  expect(server.object(ORG, "webhook-subscriptions", calls).entity_id).toBe(
-    seededId(server, ORG, "agents", "Support Agent"),
-  );
-  expect(writes(server)).toEqual({ "PUT /v1/webhook-subscriptions/:webhookSubscriptionId": 1 });
-
-  // Another robocall configuration: the API cannot update a call-task subscription, so it is replaced.
-  const results = byName(engine.state, "robocall-results")!.id;
-  engine = stack.rerun({
-    ...config,
-    "romulus-quickstart:agentName": "Support Agent",
-    "romulus-quickstart:robocallConfigurationName": "Robocall - IVR with WA",
-  });
-  const replace = await engine.upProgram(quickstart);
-  expect(replace.steps.find((s) => s.urn.endsWith("::robocall-results"))).toMatchObject({
-    op: "replace",
-    replaces: ["entityId"],
-  });
-  expect(server.objects(ORG, "call-task-webhook-subscriptions")).toEqual([
-    expect.objectContaining({
-      id: byName(replace.state, "robocall-results")!.id,
-      entity_id: seededId(server, ORG, "robocall-configurations", "Robocall - IVR with WA"),
-    }),
-  ]);
-  expect(byName(replace.state, "robocall-results")!.id).not.toBe(results);
-
-  await engine.destroy();
-  expect(engine.state).toEqual([]);
-  for (const kind of MANAGED_KINDS) expect(server.objects(ORG, kind)).toEqual([]);
 });
 
 /** Runs in the installed folder under plain node: what `new Contact(...)` would write as `__provider`. */
@@ -188,6 +101,7 @@ test("in an installed package each stub serialises to a one-line require of its 
 
 // The examples' own suites, with every provider host in the installed folder instead of a link to this
 // repository. They start after this file's beforeAll has installed the tarball.
+describe("examples/quickstart from the packed install", () => quickstartSuite({ programDir: () => programDir.dir }));
 describe("examples/environments from the packed install", () =>
   environmentsSuite({ programDir: () => programDir.dir }));
 describe("examples/gitops from the packed install", () => gitopsSuite({ programDir: () => programDir.dir }));
