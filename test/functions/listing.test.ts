@@ -70,6 +70,16 @@ test("250 agents are all seen in one request", async () => {
   expect(emulator.server.counters()[LIST_AGENTS]).toBe(1);
 });
 
+/** Every kind listed once and the organization looked up once: four requests in all. */
+function expectOneListingPerKind(): void {
+  const counters = emulator.server.counters();
+  expect(counters[LIST_AGENTS]).toBe(1);
+  expect(counters[LIST_BOTS]).toBe(1);
+  expect(counters[LIST_ROBOCALL_CONFIGURATIONS]).toBe(1);
+  expect(counters[ME]).toBe(1);
+  expect(counters.total).toBe(4);
+}
+
 test("a hundred concurrent lookups of each kind cost one listing per kind", async () => {
   const agents = emulator.server.objects(org, "agents");
   const lookups: Promise<unknown>[] = [];
@@ -82,12 +92,7 @@ test("a hundred concurrent lookups of each kind cost one listing per kind", asyn
   }
   const results = await Promise.all(lookups);
   expect(results).toHaveLength(400);
-  const counters = emulator.server.counters();
-  expect(counters[LIST_AGENTS]).toBe(1);
-  expect(counters[LIST_BOTS]).toBe(1);
-  expect(counters[LIST_ROBOCALL_CONFIGURATIONS]).toBe(1);
-  expect(counters[ME]).toBe(1);
-  expect(counters.total).toBe(4);
+  expectOneListingPerKind();
 });
 
 test("a hundred concurrent `…Output` lookups of each kind inside one program run cost one listing per kind", async () => {
@@ -111,12 +116,7 @@ test("a hundred concurrent `…Output` lookups of each kind inside one program r
   expect(found).toHaveLength(400);
   expect(new Set(found.filter((_, i) => i % 4 === 0))).toEqual(new Set(agents.map((a) => String(a.name))));
   expect(new Set(found.filter((_, i) => i % 4 === 3))).toEqual(new Set([org]));
-  const counters = emulator.server.counters();
-  expect(counters[LIST_AGENTS]).toBe(1);
-  expect(counters[LIST_BOTS]).toBe(1);
-  expect(counters[LIST_ROBOCALL_CONFIGURATIONS]).toBe(1);
-  expect(counters[ME]).toBe(1);
-  expect(counters.total).toBe(4);
+  expectOneListingPerKind();
 });
 
 test("within a run a listing is a snapshot; resetLookupCache() forgets it", async () => {
