@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { RomulusClient } from "../../src/client";
 import { ResponseValidationError } from "../../src/client/core/errors";
 import { closeConnections } from "../../src/client/core/transport";
-import { json, startServer, type TestServer } from "./core/test-server";
+import { failure, json, startServer, type TestServer } from "./core/test-server";
 
 const contactAnswer = JSON.parse(
   readFileSync(join(__dirname, "../fixtures/reference/contacts.get.response.json"), "utf8"),
@@ -25,15 +25,6 @@ afterEach(async () => {
   await closeConnections();
   await server.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("a contact answer", () => {
   test("with a field the model does not know parses, and keeps the field", async () => {

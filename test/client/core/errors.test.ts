@@ -16,7 +16,7 @@ import {
   UnexpectedStatusError,
 } from "../../../src/client/core/errors";
 import { closeConnections, Transport } from "../../../src/client/core/transport";
-import { json, startServer, type TestServer, text } from "./test-server";
+import { failure, json, startServer, type TestServer, text } from "./test-server";
 
 const KEY = "rk_test_errors_0123456789";
 let server: TestServer;
@@ -30,15 +30,6 @@ afterAll(async () => {
   await closeConnections();
   await server.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the request to fail");
-}
 
 describe("each status maps to its class over real HTTP", () => {
   const cases: [number, typeof RomulusApiError][] = [

@@ -99,6 +99,16 @@ export function drop(raw: IncomingMessage): void {
   raw.socket.destroy();
 }
 
+/** What `promise` rejected with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected the request to fail");
+}
+
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A loopback port with nothing listening on it (bound, then released). */

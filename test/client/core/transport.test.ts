@@ -20,7 +20,7 @@ import {
   type TransportOptions,
   validateRequest,
 } from "../../../src/client/core/transport";
-import { delay, drop, json, startServer, type TestServer, text, unusedPort } from "./test-server";
+import { delay, drop, failure, json, startServer, type TestServer, text, unusedPort } from "./test-server";
 
 const KEY = "rk_live_TOPSECRET_0123456789abcdef";
 let server: TestServer;
@@ -41,15 +41,6 @@ afterEach(async () => {
 
 function transport(options: Partial<TransportOptions> = {}): Transport {
   return new Transport({ baseUrl: server.url, apiKey: KEY, retryBaseDelayMs: 5, timeoutMs: 2000, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the request to fail");
 }
 
 /** Every way an error could be shown or shipped: message, stack, own properties, JSON, deep inspection. */
