@@ -1,49 +1,12 @@
 /** The control API (methods and /__emulator/ over HTTP), simulated calls and robocalls, and fault wiring. */
-import { createServer, type IncomingMessage, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import type { Emulator } from "../../src/emulator";
-import { call, type Json, ok, seeded, startTestEmulator } from "./support";
-
-/** A webhook receiver on loopback recording what it gets. */
-interface Receiver {
-  url: string;
-  received: Array<{ path: string; body: Json }>;
-  close(): Promise<void>;
-}
-async function receiver(): Promise<Receiver> {
-  const received: Receiver["received"] = [];
-  const server: Server = createServer((req: IncomingMessage, res) => {
-    let data = "";
-    req.on("data", (c) => {
-      data += c;
-    });
-    req.on("end", () => {
-      received.push({ path: req.url ?? "", body: JSON.parse(data) });
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { call, type Json, ok, Receiver, seeded, startTestEmulator, until } from "./support";
 
 let emu: Emulator;
 let hooks: Receiver;
 beforeAll(async () => {
-  hooks = await receiver();
+  hooks = await Receiver.answering(200);
   emu = await startTestEmulator({ outboundCallCompletionMs: 50 });
 });
 afterAll(async () => {

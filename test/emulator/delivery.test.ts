@@ -1,5 +1,3 @@
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   type AgentCallCompletedBody,
   ATTEMPT_HEADER,
@@ -15,54 +13,7 @@ import {
 } from "../../src/emulator/delivery";
 import { ACTION_TYPES, type CallTaskWebhookSubscription, type WebhookSubscription } from "../../src/models";
 import { parseWebhookEvent } from "../../src/webhooks";
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: unknown;
-}
-
-/**
- * A loopback webhook receiver. `respond` picks the status of each request (by its 1-based number at this
- * path); `hang` paths never answer, to exercise timeouts.
- */
-class Receiver {
-  readonly received: Received[] = [];
-  private readonly server: Server;
-  private readonly counts = new Map<string, number>();
-  respond: (path: string, nth: number) => number = () => 200;
-  hang = new Set<string>();
-
-  constructor() {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on("data", (chunk: Buffer) => chunks.push(chunk));
-      req.on("end", () => {
-        const path = (req.url ?? "/").split("?")[0] ?? "/";
-        const nth = (this.counts.get(path) ?? 0) + 1;
-        this.counts.set(path, nth);
-        this.received.push({ path, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
-        if (this.hang.has(path)) return;
-        res.statusCode = this.respond(path, nth);
-        res.end("ok");
-      });
-    });
-  }
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  at(path: string): Received[] {
-    return this.received.filter((entry) => entry.path === path);
-  }
-
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { Receiver } from "./support";
 
 const AGENT = "950c3899-d6b2-45d9-b8df-724a6c614c5e";
 const OTHER_AGENT = "df08ca35-552c-4e02-b922-d4f9bfbe6213";

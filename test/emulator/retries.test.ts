@@ -2,59 +2,22 @@
  * Webhook retries against the state of the emulator over HTTP: a reset ends the deliveries made before
  * it, and every retry first checks that its subscription still exists and still takes the event.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DEFAULT_SEED, type Emulator, type StateSnapshot } from "../../src/emulator";
-import { call, type Json, ok, seeded, startTestEmulator } from "./support";
-
-/** A receiver answering `status` to everything and counting the requests per path as they arrive. */
-interface Receiver {
-  url: string;
-  status: number;
-  hits: string[];
-  close(): Promise<void>;
-}
-async function receiver(status: number): Promise<Receiver> {
-  const hits: string[] = [];
-  const r: Omit<Receiver, "url" | "close"> = { status, hits };
-  const server: Server = createServer((req, res) => {
-    hits.push(req.url ?? "");
-    req.resume();
-    req.on("end", () => res.writeHead(r.status).end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return Object.assign(r, {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  });
-}
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+import { call, type Json, ok, Receiver, seeded, startTestEmulator, until } from "./support";
 
 let failing: Receiver;
 let healthy: Receiver;
 beforeAll(async () => {
-  failing = await receiver(500);
-  healthy = await receiver(200);
+  failing = await Receiver.answering(500);
+  healthy = await Receiver.answering(200);
 });
 afterAll(async () => {
   await failing.close();
   await healthy.close();
 });
 beforeEach(() => {
-  failing.hits.length = 0;
-  healthy.hits.length = 0;
+  failing.received.length = 0;
+  healthy.received.length = 0;
 });
 
 // attempts_interval_seconds 30 at the test scale (0.01) is 300 ms between attempts: ample time to change
@@ -84,17 +47,17 @@ describe("reset", () => {
     const [sales] = emu.objects(seeded.org, "agents") as Json[];
     const done = await call(emu, "POST", "/__emulator/calls/complete", { key: null, body: { agentId: sales.id } });
     expect(done.status).toBe(200);
-    await until(() => failing.hits.length === 1);
+    await until(() => failing.received.length === 1);
     expect((await call(emu, "POST", "/__emulator/reset", { key: null })).status).toBe(200);
     await emu.deliveriesIdle();
     // Three intervals later: no second or third attempt was made, and none was recorded.
     await new Promise((r) => setTimeout(r, 3 * 300));
-    expect(failing.hits).toEqual(["/seeded"]);
+    expect(failing.paths()).toEqual(["/seeded"]);
     expect((await call(emu, "GET", "/__emulator/deliveries", { key: null })).body).toEqual([]);
     // New deliveries go on as before (the connection pool was not closed).
     await call(emu, "POST", "/__emulator/calls/complete", { key: null, body: { agentId: sales.id } });
     // The receiver counts the request when it arrives; the emulator logs the attempt once it has the answer.
-    await until(() => failing.hits.length === 2 && emu.deliveries().length > 0);
+    await until(() => failing.received.length === 2 && emu.deliveries().length > 0);
     expect(emu.deliveries()[0]).toEqual(expect.objectContaining({ attempt: 1, status: 500 }));
   });
 });
@@ -125,10 +88,10 @@ describe("each retry checks the subscription first", () => {
   test("a subscription deleted after the first attempt gets no retry", async () => {
     const sub = await subscribe("/deleted");
     await completeCall();
-    await until(() => failing.hits.length === 1);
+    await until(() => failing.received.length === 1);
     expect((await call(emu, "DELETE", `/v1/webhook-subscriptions/${sub.id}`)).status).toBe(204);
     await emu.deliveriesIdle();
-    expect(failing.hits).toEqual(["/deleted"]);
+    expect(failing.paths()).toEqual(["/deleted"]);
     expect(attempts(sub.id)).toEqual([1]);
   });
 
@@ -136,7 +99,7 @@ describe("each retry checks the subscription first", () => {
     const disabled = await subscribe("/disabled");
     const active = await subscribe("/active");
     await completeCall();
-    await until(() => failing.hits.length === 2);
+    await until(() => failing.received.length === 2);
     const put = await call(emu, "PUT", `/v1/webhook-subscriptions/${disabled.id}`, {
       body: { status: "DISABLED", url: disabled.url, ...RETRYING },
     });
@@ -144,21 +107,21 @@ describe("each retry checks the subscription first", () => {
     await emu.deliveriesIdle();
     expect(attempts(disabled.id)).toEqual([1]);
     expect(attempts(active.id)).toEqual([1, 2, 3]);
-    expect(failing.hits.sort()).toEqual(["/active", "/active", "/active", "/disabled"]);
+    expect(failing.paths().sort()).toEqual(["/active", "/active", "/active", "/disabled"]);
   });
 
   test("a retry goes to the subscription's current URL, within its current attempts", async () => {
     const sub = await subscribe("/old");
     await completeCall();
-    await until(() => failing.hits.length === 1);
+    await until(() => failing.received.length === 1);
     await ok(emu, "PUT", `/v1/webhook-subscriptions/${sub.id}`, {
       status: "ACTIVE",
       url: `${healthy.url}/new`,
       ...RETRYING,
     });
     await emu.deliveriesIdle();
-    expect(failing.hits).toEqual(["/old"]);
-    expect(healthy.hits).toEqual(["/new"]);
+    expect(failing.paths()).toEqual(["/old"]);
+    expect(healthy.paths()).toEqual(["/new"]);
     expect(emu.deliveries().map((d) => [d.attempt, d.status])).toEqual([
       [1, 500],
       [2, 200],
@@ -167,7 +130,7 @@ describe("each retry checks the subscription first", () => {
     // Attempts lowered to 1 after the first attempt: that was the last one.
     const lowered = await subscribe("/lowered");
     await completeCall();
-    await until(() => failing.hits.length === 2);
+    await until(() => failing.received.length === 2);
     await ok(emu, "PUT", `/v1/webhook-subscriptions/${lowered.id}`, {
       status: "ACTIVE",
       url: lowered.url,
@@ -189,10 +152,10 @@ describe("each retry checks the subscription first", () => {
       phone_number: "+39012345678",
     });
     await call(emu, "POST", `/__emulator/robocalls/${task.id}/complete`, { key: null });
-    await until(() => failing.hits.length === 1);
+    await until(() => failing.received.length === 1);
     expect((await call(emu, "DELETE", `/v1/call-tasks/webhook-subscriptions/${sub.id}`)).status).toBe(204);
     await emu.deliveriesIdle();
-    expect(failing.hits).toEqual(["/robocalls"]);
+    expect(failing.paths()).toEqual(["/robocalls"]);
     expect(attempts(sub.id)).toEqual([1]);
   });
 });

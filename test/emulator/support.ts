@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { request } from "undici";
 import { DEFAULT_API_KEY, type Emulator, type EmulatorOptions, startEmulator } from "../../src/emulator";
@@ -80,3 +82,78 @@ export const seeded = {
   org: "emulator-org",
   org2: "emulator-org-2",
 };
+
+export interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON. */
+  body: Json;
+}
+
+/**
+ * A loopback webhook receiver. `respond` picks the status of each request (by its 1-based number at this
+ * path); `hang` paths never answer, to exercise timeouts.
+ */
+export class Receiver {
+  readonly received: Received[] = [];
+  private readonly server: Server;
+  private readonly counts = new Map<string, number>();
+  respond: (path: string, nth: number) => number = () => 200;
+  hang = new Set<string>();
+
+  constructor() {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const path = (req.url ?? "/").split("?")[0] ?? "/";
+        const nth = (this.counts.get(path) ?? 0) + 1;
+        this.counts.set(path, nth);
+        this.received.push({ path, headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
+        if (this.hang.has(path)) return;
+        res.statusCode = this.respond(path, nth);
+        res.end("ok");
+      });
+    });
+  }
+
+  /** Its base URL, once listening. */
+  url = "";
+
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.url;
+  }
+
+  /** A receiver already listening, answering `status` to every request. */
+  static async answering(status = 200): Promise<Receiver> {
+    const receiver = new Receiver();
+    receiver.respond = () => status;
+    await receiver.listen();
+    return receiver;
+  }
+
+  /** The paths received, in order. */
+  paths(): string[] {
+    return this.received.map((entry) => entry.path);
+  }
+
+  at(path: string): Received[] {
+    return this.received.filter((entry) => entry.path === path);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** Polls `check` until it holds, failing after `ms`. */
+export async function until(check: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
