@@ -53,8 +53,9 @@ export class WebhookSubscriptions extends Section {
 /**
  * The create body has no `status` (reference, "Creates Webhook Subscription"; api-notes: "status is ACTIVE
  * on creation"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
- * does, and callers that build create and update bodies from one description (the provider does) send it:
- * it is dropped. Any other status would be silently ignored by the API, so it is refused.
+ * does, as a caller building create and update bodies from one description may send it: it is dropped.
+ * Any other status would be silently ignored by the API, so it is refused. (The provider leaves `status`
+ * out of creates: it is an `updateOnly` field there.)
  */
 function withoutCreationStatus(body: CreateWebhookSubscriptionRequest, endpoint: string): unknown {
   if (typeof body !== "object" || body === null || !Object.hasOwn(body, "status")) return body;
