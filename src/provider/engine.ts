@@ -278,16 +278,15 @@ async function completeCreate(
   inputs: Props,
 ): Promise<{ id: string; outs: Props }> {
   const id = String(created.id);
-  const outs = toOutputs(def, created, await ctx.organizationId());
-  const unset = Object.entries(def.fields).filter(
-    ([name, field]) => field.updateOnly && !sameValue(comparable(field, inputs[name]), comparable(field, outs[name])),
-  );
+  const organizationId = await ctx.organizationId();
+  const outs = toOutputs(def, created, organizationId);
+  const unset = diff(def, outs, inputs).diffs.filter((name) => def.fields[name]?.updateOnly);
   if (unset.length === 0 || !def.api.update) return { id, outs };
   try {
     const updated = await def.api.update(ctx.client(), id, toApiBody(def, inputs, "update"));
-    return { id, outs: toOutputs(def, updated, await ctx.organizationId()) };
+    return { id, outs: toOutputs(def, updated, organizationId) };
   } catch (error) {
-    const names = unset.map(([name]) => name).join(", ");
+    const names = unset.join(", ");
     throw new PartiallyCreatedError(
       `the ${def.noun} was created as ${id}, but setting ${names} (which the API's create does not take) ` +
         `failed: ${messageOf(error)}. It is kept in the state; the next pulumi up sets ${names} again`,
