@@ -12,6 +12,8 @@
  * Needs the Pulumi CLI on PATH; builds the package first if dist/ is missing. Plain JavaScript on purpose: it runs
  * with nothing but Node and the repository's own dependencies.
  */
+// First: on an unsupported Node, one line and exit 1, before anything else runs (src/, so no build is needed).
+import "../src/node-version.js";
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";

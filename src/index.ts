@@ -1,3 +1,6 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "./node-version";
+
 /**
  * pulumi-romulus: Romulus webhook subscriptions, call-task webhook subscriptions and contacts as Pulumi
  * resources; agents, WhatsApp bots and robocall configurations as data sources; a typed client for the

@@ -1,3 +1,5 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../node-version";
 import { existsSync, readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { CallTaskWebhookSubscription } from "../models/call-task-webhook-subscriptions";

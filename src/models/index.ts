@@ -1,3 +1,6 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../node-version";
+
 /** zod schemas of every request and response model in the Romulus reference, one file per API section. */
 export * from "./agent-call-tasks";
 export * from "./agents";

@@ -1,3 +1,6 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../node-version";
+
 export {
   parseWebhookEvent,
   type WebhookEvent,

@@ -1,3 +1,5 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../../node-version";
 import { stubFor } from "../stub";
 
 /**
