@@ -11,46 +11,81 @@
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { environmentsSuite } from "../examples/environments.suite";
 import { gitopsSuite } from "../examples/gitops.suite";
 import { quickstartSuite } from "../examples/quickstart.suite";
 import type { Emulator } from "../examples/support";
-import { createProgramDirFromTarball, type ProgramDir, ProviderHost, REPO_ROOT } from "../harness/host";
+import { ProviderHost, REPO_ROOT } from "../harness/host";
 import { makeSecret } from "../harness/wire";
-import { emulator as emu } from "../support/package";
+import { emulator as emu, type PackedInstall, packedInstall } from "../support/package";
 
 const run = promisify(execFile);
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
 const STUBS = ["webhook-subscription", "call-task-webhook-subscription", "contact"] as const;
 
-let tmp: string;
-let programDir: ProgramDir;
+let programDir: PackedInstall;
 let server: Emulator;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "romulus-pack-"));
   // dist/ must be current: `npm test` builds first (pretest); run `npm run build` before this file alone.
-  const { stdout } = await run("npm", ["pack", "--pack-destination", tmp, "--silent"], { cwd: REPO_ROOT });
-  const tgz = path.join(tmp, stdout.trim().split("\n").pop() as string);
-  programDir = await createProgramDirFromTarball(tgz, { project: "romulus-quickstart" });
+  programDir = await packedInstall();
   server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
   await server?.close();
-  await programDir?.cleanup();
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 test("the installed package is a real copy under node_modules, not a link to this repository", () => {
-  const installed = path.join(programDir.dir, "node_modules", "pulumi-romulus");
+  const { installed } = programDir;
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, "dist", "provider", "runtime.js"))).toBe(true);
-  // Only what `files` ships: no sources, tests or examples.
-  const shipped = fs.readdirSync(installed);
-  for (const dir of ["src", "test", "examples", "scripts"]) expect(shipped).not.toContain(dir);
+  // Only what `files` ships: the build, the sources its source maps point at, README and LICENSE; no
+  // tests, examples or scripts.
+  expect(fs.readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json", "src"]);
+  const license = fs.readFileSync(path.join(installed, "LICENSE"), "utf8");
+  expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
+  expect(license).toContain("END OF TERMS AND CONDITIONS");
+  expect(license).toBe(fs.readFileSync(path.join(REPO_ROOT, "LICENSE"), "utf8"));
+  const pkg = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+  expect(pkg).toMatchObject({ license: "Apache-2.0" });
+  for (const field of ["repository", "homepage", "bugs"]) expect(pkg[field]).toBeDefined();
+});
+
+/**
+ * An error thrown inside the installed package, its stack printed three ways: plain node (frames in
+ * dist/*.js), `--enable-source-maps` (frames in src/*.ts, through the shipped maps) and source-map-support,
+ * which @pulumi/pulumi's provider host registers (cmd/dynamic-provider). Every frame inside the package
+ * must name a file that exists there, so a user can open it.
+ */
+const THROW = `
+try {
+  new (require("pulumi-romulus").RomulusClient)({ apiKey: "k", endpoint: "http://example.com" });
+} catch (error) {
+  process.stdout.write(error.stack);
+}
+`;
+
+test.each([
+  ["plain node", [] as string[]],
+  ["node --enable-source-maps", ["--enable-source-maps"]],
+  ["source-map-support, as in the provider host", ["-r", "source-map-support/register"]],
+])("stack traces from the installed package name files that exist in it: %s", async (_how, flags) => {
+  const script = path.join(programDir.dir, `throw-${process.pid}.js`);
+  fs.writeFileSync(script, THROW);
+  try {
+    const { stdout } = await run(process.execPath, [...flags, script], { cwd: programDir.dir });
+    expect(stdout).toContain("plain http");
+    const files = [...stdout.matchAll(/\(?((?:\/[^():\s]+)+\/node_modules\/pulumi-romulus\/[^():\s]+):\d+:\d+\)?/g)].map(
+      (m) => m[1] as string,
+    );
+    expect(files.length).toBeGreaterThan(1);
+    for (const file of files) expect([file, fs.existsSync(file)]).toEqual([file, true]);
+    if (flags.length > 0) expect(files.some((f) => f.endsWith(path.join("src", "config.ts")))).toBe(true);
+  } finally {
+    fs.rmSync(script, { force: true });
+  }
 });
 
 /** Runs in the installed folder under plain node: what `new Contact(...)` would write as `__provider`. */
@@ -68,7 +103,7 @@ const pulumi = require("@pulumi/pulumi");
 `;
 
 test("in an installed package each stub serialises to a one-line require of its subpath, and that text drives a real host", async () => {
-  const script = path.join(programDir.dir, "serialise-stubs.js");
+  const script = path.join(programDir.dir, `serialise-stubs-${process.pid}.js`);
   fs.writeFileSync(script, SERIALISE);
   const { stdout } = await run(process.execPath, [script], { cwd: programDir.dir });
   const texts = JSON.parse(stdout) as Record<(typeof STUBS)[number], string>;
