@@ -77,9 +77,9 @@ test.each([
   try {
     const { stdout } = await run(process.execPath, [...flags, script], { cwd: programDir.dir });
     expect(stdout).toContain("plain http");
-    const files = [...stdout.matchAll(/\(?((?:\/[^():\s]+)+\/node_modules\/pulumi-romulus\/[^():\s]+):\d+:\d+\)?/g)].map(
-      (m) => m[1] as string,
-    );
+    const files = [
+      ...stdout.matchAll(/\(?((?:\/[^():\s]+)+\/node_modules\/pulumi-romulus\/[^():\s]+):\d+:\d+\)?/g),
+    ].map((m) => m[1] as string);
     expect(files.length).toBeGreaterThan(1);
     for (const file of files) expect([file, fs.existsSync(file)]).toEqual([file, true]);
     if (flags.length > 0) expect(files.some((f) => f.endsWith(path.join("src", "config.ts")))).toBe(true);
