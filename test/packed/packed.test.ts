@@ -105,7 +105,9 @@ const pulumi = require("@pulumi/pulumi");
 test("in an installed package each stub serialises to a one-line require of its subpath, and that text drives a real host", async () => {
   const script = path.join(programDir.dir, `serialise-stubs-${process.pid}.js`);
   fs.writeFileSync(script, SERIALISE);
-  const { stdout } = await run(process.execPath, [script], { cwd: programDir.dir });
+  const { stdout } = await run(process.execPath, [script], { cwd: programDir.dir }).finally(() =>
+    fs.rmSync(script, { force: true }),
+  );
   const texts = JSON.parse(stdout) as Record<(typeof STUBS)[number], string>;
   for (const kind of STUBS) {
     const text = texts[kind];
