@@ -16,6 +16,9 @@ const pkg = JSON.parse(read("package.json")) as {
   scripts: Record<string, string>;
   bin: Record<string, string>;
   dependencies: Record<string, string>;
+  version: string;
+  engines: { node: string };
+  repository: { url: string };
 };
 
 /**
@@ -171,12 +174,25 @@ const PULUMI_FLAGS: Record<string, readonly string[]> = {
   destroy: ["--yes", "--skip-preview", "--stack", "--non-interactive"],
 };
 
+/** What `git clone` of the repository package.json names takes, and the folder it makes. */
+const CLONE_URL = pkg.repository.url.replace(/^git\+/, "");
+const CLONE_DIR = CLONE_URL.replace(/^.*\//, "").replace(/\.git$/, "");
+
 /** Why the command on one `sh` line would not work as shown, or undefined when it would. */
 function commandProblem(line: string): string | undefined {
   const words = line.split(/\s+/);
   const [tool, sub, ...rest] = words;
+  if (tool === "git" && sub === "clone") {
+    return rest[0] === CLONE_URL ? undefined : `clones ${rest[0]}, not this repository (${CLONE_URL})`;
+  }
+  if (tool === "cd") return rest.length === 0 && sub === CLONE_DIR ? undefined : `cd ${sub}: not the clone's folder`;
+  if (tool === "npm" && sub === "pack") return pkg.scripts.prepack ? undefined : "npm pack would not build first";
   if (tool === "npm" && sub === "install") {
-    const unknown = rest.filter((p) => p !== pkg.name && !(p in pkg.dependencies));
+    const tarball = rest.find((p) => p.endsWith(".tgz"));
+    if (tarball && tarball !== `../${CLONE_DIR}/${pkg.name}-${pkg.version}.tgz`) {
+      return `installs ${tarball}, not the tarball npm pack makes in the clone (${pkg.name}-${pkg.version}.tgz)`;
+    }
+    const unknown = rest.filter((p) => p !== tarball && p !== pkg.name && !(p in pkg.dependencies));
     return unknown.length > 0 ? `installs ${unknown.join(", ")}, which this package neither is nor needs` : undefined;
   }
   if (tool === "npm" && sub === "test") return pkg.scripts.test ? undefined : "package.json has no test script";
@@ -227,6 +243,15 @@ test("npm run demo and npm test are shown, and every `npm run` anywhere in the R
   for (const script of named) expect(pkg.scripts).toHaveProperty([script]);
   expect(readme).toContain("npx romulus-emulator");
   expect(pkg.bin["romulus-emulator"]).toBeDefined();
+});
+
+test("installing: the README clones, packs and installs this repository's package, on the Node it needs", () => {
+  expect(shLines).toEqual(expect.arrayContaining([`git clone ${CLONE_URL}`, "npm pack"]));
+  expect(shLines.some((l) => l.startsWith("npm install") && l.endsWith(`${pkg.name}-${pkg.version}.tgz`))).toBe(true);
+  expect(commandProblem("npm install ../pulumi-romulus/pulumi-romulus-9.9.9.tgz")).toMatch(/not the tarball/);
+  expect(commandProblem("git clone https://github.com/someone/else.git")).toMatch(/not this repository/);
+  const [major, minor] = pkg.engines.node.replace(/^>=\s*/, "").split(".");
+  expect(readme).toContain(`Node.js ${major}.${minor} or newer`);
 });
 
 test("the drift check the README shows is the command the drift workflow runs", () => {
