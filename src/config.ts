@@ -19,6 +19,12 @@ export interface RomulusSettings {
   endpoint?: string;
   /** `production` (the default) or `sandbox`. */
   environment?: Environment | string;
+  /**
+   * Lets `endpoint` be plain http to a host that is not loopback, e.g. an emulator in docker-compose or a
+   * CI service container: the key then travels in clear text, so only on a network you trust. A boolean,
+   * or its text from the stack configuration or ROMULUS_ALLOW_INSECURE_HTTP (`true`/`1`, `false`/`0`).
+   */
+  allowInsecureHttp?: boolean | string;
 }
 
 export type SettingsSource = "explicit options" | "stack configuration" | "environment variables";
@@ -29,6 +35,8 @@ export interface ResolvedSettings {
   environment: Environment | "custom";
   /** Where the key came from, for messages. Never the key itself. */
   apiKeySource: SettingsSource;
+  /** Plain http to any host was opted in to. */
+  allowInsecureHttp: boolean;
 }
 
 /** Reads `romulus:<name>` from the stack configuration. */
@@ -38,7 +46,24 @@ export const ENV_VARS = {
   apiKey: "ROMULUS_API_KEY",
   endpoint: "ROMULUS_ENDPOINT",
   environment: "ROMULUS_ENVIRONMENT",
+  allowInsecureHttp: "ROMULUS_ALLOW_INSECURE_HTTP",
 } as const;
+
+const FLAG_WORDS: Record<string, boolean> = { true: true, "1": true, yes: true, false: false, "0": false, no: false };
+
+/** The opt-in as a layer states it: a boolean, its text, or nothing (blank counts as nothing). */
+function flag(value: boolean | string | undefined, source: SettingsSource): boolean | undefined {
+  if (typeof value === "boolean") return value;
+  const text = present(value)?.toLowerCase();
+  if (text === undefined) return undefined;
+  const parsed = FLAG_WORDS[text];
+  if (parsed === undefined) {
+    throw new RomulusError(
+      `allowInsecureHttp from ${source} is ${JSON.stringify(value)}; expected true or false (or 1 or 0)`,
+    );
+  }
+  return parsed;
+}
 
 export const MISSING_KEY_MESSAGE =
   "No Romulus API key configured. Set it in one of three ways: " +
@@ -59,13 +84,29 @@ export function resolveSettings(
     ["explicit options", explicit],
     [
       "stack configuration",
-      stack ? { apiKey: stack("apiKey"), endpoint: stack("endpoint"), environment: stack("environment") } : {},
+      stack
+        ? {
+            apiKey: stack("apiKey"),
+            endpoint: stack("endpoint"),
+            environment: stack("environment"),
+            allowInsecureHttp: stack("allowInsecureHttp"),
+          }
+        : {},
     ],
     [
       "environment variables",
-      { apiKey: env[ENV_VARS.apiKey], endpoint: env[ENV_VARS.endpoint], environment: env[ENV_VARS.environment] },
+      {
+        apiKey: env[ENV_VARS.apiKey],
+        endpoint: env[ENV_VARS.endpoint],
+        environment: env[ENV_VARS.environment],
+        allowInsecureHttp: env[ENV_VARS.allowInsecureHttp],
+      },
     ],
   ];
+  // Like every other setting, the first source that states the opt-in decides it (an explicit `false`
+  // beats ROMULUS_ALLOW_INSECURE_HTTP=1).
+  const allowInsecureHttp =
+    layers.map(([source, s]) => flag(s.allowInsecureHttp, source)).find((v) => v !== undefined) ?? false;
 
   const keyLayer = layers.find(([, s]) => present(s.apiKey));
   if (!keyLayer) throw new RomulusError(MISSING_KEY_MESSAGE);
@@ -76,7 +117,7 @@ export function resolveSettings(
   const endpoint = present(where.endpoint);
   if (endpoint) {
     try {
-      assertSafeEndpoint(endpoint);
+      assertSafeEndpoint(endpoint, { allowInsecureHttp });
     } catch (error) {
       throw new RomulusError(`endpoint from ${whereSource}: ${(error as Error).message}`);
     }
@@ -85,6 +126,7 @@ export function resolveSettings(
       baseUrl: endpoint.replace(/\/+$/, ""),
       environment: "custom",
       apiKeySource: keyLayer[0],
+      allowInsecureHttp,
     };
   }
   const environment = present(where.environment) ?? "production";
@@ -101,5 +143,6 @@ export function resolveSettings(
     baseUrl: ENVIRONMENTS[environment as Environment],
     environment: environment as Environment,
     apiKeySource: keyLayer[0],
+    allowInsecureHttp,
   };
 }

@@ -55,6 +55,7 @@ export class RomulusClient {
     this.baseUrl = settings.baseUrl;
     this.#transport = new Transport({
       baseUrl: settings.baseUrl,
+      allowInsecureHttp: settings.allowInsecureHttp,
       apiKey: settings.apiKey,
       timeoutMs: options.timeoutMs,
       maxRetries: options.maxRetries,

@@ -113,7 +113,11 @@ export function targetFor(explicit: RomulusSettings | undefined): Target {
     settings,
     identity,
     client() {
-      client ??= new RomulusClient({ apiKey: settings.apiKey, endpoint: settings.baseUrl });
+      client ??= new RomulusClient({
+        apiKey: settings.apiKey,
+        endpoint: settings.baseUrl,
+        allowInsecureHttp: settings.allowInsecureHttp,
+      });
       return client;
     },
   };

@@ -23,9 +23,14 @@ const definitions: Record<string, ResourceDefinition<ApiObject>> = Object.fromEn
   ]),
 );
 
-let settings: RomulusSettings = {};
+// As text, whatever the source: what a `StackConfigReader` answers.
+let settings: Partial<Record<keyof RomulusSettings, string>> = {};
 let client: RomulusClient | undefined;
 let organization: Promise<string> | undefined;
+
+function textOf(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
 
 /**
  * Called by the host with the stack configuration (or an explicit Provider's inputs), secrets decrypted.
@@ -36,6 +41,8 @@ export function configure(req: pulumi.dynamic.ConfigureRequest): void {
     apiKey: req.config.get("romulus:apiKey"),
     endpoint: req.config.get("romulus:endpoint"),
     environment: req.config.get("romulus:environment"),
+    // An explicit Provider's input arrives as a boolean, the stack configuration's as text.
+    allowInsecureHttp: textOf(req.config.get("romulus:allowInsecureHttp")),
   };
   client = undefined;
   organization = undefined;

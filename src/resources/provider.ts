@@ -8,6 +8,11 @@ export interface ProviderArgs {
   endpoint?: pulumi.Input<string>;
   /** `production` (default) or `sandbox`. */
   environment?: pulumi.Input<Environment>;
+  /**
+   * Lets `endpoint` be plain http to a host that is not loopback (an emulator in docker-compose or a CI
+   * service container); the key then travels in clear text. Default false.
+   */
+  allowInsecureHttp?: pulumi.Input<boolean>;
 }
 
 /** What the data sources of the program need from an explicit provider; kept out of any serialised state. */
@@ -24,16 +29,24 @@ export class Provider extends pulumi.ProviderResource {
     super(
       "pulumi-nodejs",
       name,
-      { "romulus:apiKey": apiKey, "romulus:endpoint": args.endpoint, "romulus:environment": args.environment },
+      {
+        "romulus:apiKey": apiKey,
+        "romulus:endpoint": args.endpoint,
+        "romulus:environment": args.environment,
+        "romulus:allowInsecureHttp": args.allowInsecureHttp,
+      },
       opts,
     );
     settingsByProvider.set(
       this,
-      pulumi.all([apiKey, args.endpoint, args.environment]).apply(([key, endpoint, environment]) => ({
-        apiKey: key,
-        endpoint,
-        environment,
-      })),
+      pulumi
+        .all([apiKey, args.endpoint, args.environment, args.allowInsecureHttp])
+        .apply(([key, endpoint, environment, allowInsecureHttp]) => ({
+          apiKey: key,
+          endpoint,
+          environment,
+          allowInsecureHttp,
+        })),
     );
   }
 }

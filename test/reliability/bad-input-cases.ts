@@ -92,9 +92,16 @@ const hostileContact = () => {
   new Contact("hostile", { firstName: "Hostile", phones: [{ number: "+15550001111" }] });
 };
 /** A stack configuration: the emulator (or `endpoint`), and `apiKey` as a secret when given. */
-function stack(settings: { endpoint?: string; apiKey?: string; environment?: string; env?: Record<string, string> }) {
+function stack(settings: {
+  endpoint?: string;
+  apiKey?: string;
+  environment?: string;
+  allowInsecureHttp?: string;
+  env?: Record<string, string>;
+}) {
   const config: Record<string, string> = {};
   if (settings.endpoint !== undefined) config["romulus:endpoint"] = settings.endpoint;
+  if (settings.allowInsecureHttp !== undefined) config["romulus:allowInsecureHttp"] = settings.allowInsecureHttp;
   if (settings.environment !== undefined) config["romulus:environment"] = settings.environment;
   const out: StackSettings = { config };
   if (settings.apiKey !== undefined) out.secretConfig = { "romulus:apiKey": settings.apiKey };
@@ -664,6 +671,30 @@ export const CASES: Case[] = [
     run: (ctx) =>
       ctx.upWith(
         stack({ endpoint: ctx.emulatorUrl, apiKey: API_KEY, env: { ROMULUS_TIMEOUT_MS: "soon" } }),
+        hostileContact,
+      ),
+  },
+  {
+    id: "CF-12",
+    input: '`romulus:allowInsecureHttp` `"yes please"` (not a boolean)',
+    where: "config",
+    error: 'allowInsecureHttp from stack configuration is "yes please"; expected true or false (or 1 or 0)',
+    calls: 0,
+    run: (ctx) =>
+      ctx.upWith(
+        stack({ endpoint: "http://emulator:8787", allowInsecureHttp: "yes please", apiKey: API_KEY }),
+        hostileContact,
+      ),
+  },
+  {
+    id: "CF-13",
+    input: "`romulus:allowInsecureHttp` `true`, credentials in the endpoint (`http://u:p@emulator:8787`)",
+    where: "config",
+    error: "Romulus base URL must not contain credentials",
+    calls: 0,
+    run: (ctx) =>
+      ctx.upWith(
+        stack({ endpoint: "http://u:p@emulator:8787", allowInsecureHttp: "true", apiKey: API_KEY }),
         hostileContact,
       ),
   },

@@ -30,6 +30,8 @@ export type QueryValue = string | number | boolean | undefined | readonly string
 export interface TransportOptions {
   /** `https://api.romulus.live`; plain http only to loopback (see `assertSafeEndpoint`). May carry a path prefix. */
   baseUrl: string;
+  /** Lets `baseUrl` be plain http to any host (see `assertSafeEndpoint`). Default false. */
+  allowInsecureHttp?: boolean;
   /** Sent as is in `Authorization` (the API wants no `Bearer ` prefix). */
   apiKey: string;
   /** Per attempt, from the moment the request goes out until its body is read. Default 30 s. */
@@ -121,11 +123,19 @@ const NOT_SENT_CONNECTION_CODES = new Set([
 
 const LOOPBACK_HOSTS = new Set(["localhost", "[::1]", "::1"]);
 
+/** How a refusal of plain http tells the user to opt in, in the words of each place a setting can come from. */
+export const INSECURE_HTTP_OPT_IN =
+  "`allowInsecureHttp: true` (RomulusClient or Provider option), `pulumi config set romulus:allowInsecureHttp true` " +
+  "or ROMULUS_ALLOW_INSECURE_HTTP=1";
+
 /**
  * Refuses endpoints that would send the API key in clear text or somewhere odd: https anywhere, plain http
- * only to loopback (the emulator). Exported so configuration code fails early with the same words.
+ * only to loopback (the emulator), unless `allowInsecureHttp` opts in to plain http to any host (an
+ * emulator in docker-compose or a CI service container). The opt-in covers the scheme only: credentials,
+ * a query or a fragment in the URL and other schemes stay refused. Exported so configuration code fails
+ * early with the same words.
  */
-export function assertSafeEndpoint(url: string | URL): URL {
+export function assertSafeEndpoint(url: string | URL, opts: { allowInsecureHttp?: boolean } = {}): URL {
   let parsed: URL;
   try {
     parsed = typeof url === "string" ? new URL(url) : new URL(url.href);
@@ -144,10 +154,11 @@ export function assertSafeEndpoint(url: string | URL): URL {
   }
   if (parsed.protocol === "https:") return parsed;
   if (parsed.protocol === "http:") {
-    if (isLoopbackHost(parsed.hostname)) return parsed;
+    if (opts.allowInsecureHttp === true || isLoopbackHost(parsed.hostname)) return parsed;
     throw new InvalidEndpointError(
       `Romulus base URL ${parsed.origin} uses plain http to a host that is not loopback: the API key would travel ` +
-        "in clear text. Use https (plain http is only allowed to localhost, 127.0.0.0/8 or ::1, e.g. the emulator).",
+        "in clear text. Use https (plain http is only allowed to localhost, 127.0.0.0/8 or ::1, e.g. the emulator). " +
+        `For an emulator on another host of a network you trust (docker-compose, a CI service container), opt in with ${INSECURE_HTTP_OPT_IN}.`,
     );
   }
   throw new InvalidEndpointError(`Romulus base URL must be https (got ${parsed.protocol.replace(/:$/, "")})`);
@@ -368,7 +379,7 @@ export class Transport {
   readonly redact: (text: string) => string;
 
   constructor(options: TransportOptions) {
-    this.baseUrl = assertSafeEndpoint(options.baseUrl);
+    this.baseUrl = assertSafeEndpoint(options.baseUrl, { allowInsecureHttp: options.allowInsecureHttp === true });
     if (typeof options.apiKey !== "string" || options.apiKey.trim() === "") {
       throw new RomulusError("Romulus API key is empty: set it in the provider config or ROMULUS_API_KEY");
     }
