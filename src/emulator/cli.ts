@@ -2,6 +2,7 @@
 // First, before any dependency loads: an unsupported Node stops here with one line.
 import "../node-version";
 import { parseArgs } from "node:util";
+import { DEFAULT_FAULT_SEED, DEFAULT_RETRY_AFTER_SECONDS } from "./faults";
 import {
   DEFAULT_API_KEY,
   DEFAULT_API_KEYS,
@@ -14,6 +15,12 @@ import {
 import { readStateFile } from "./persistence";
 import { loadSeed } from "./seed";
 
+/** The fault examples --help shows (test/emulator/docs.test.ts starts the emulator with each). */
+const FAULT_EXAMPLES = [
+  "seed=7;429=0.2@retry-after=1;503=0.05;drop=0.02;latency=5-40",
+  "seed=7|route=POST /v2/contacts;500=0.1;lose=0.05|route=GET;latency=20",
+];
+
 const USAGE = `Usage: romulus-emulator [options]
 
 A local emulator of the Romulus API (state per organization, webhooks, faults, control API at /__emulator/).
@@ -25,11 +32,29 @@ Options:
                       repeatable; replaces the default keys
   --seed FILE         seed data (JSON, same format as a state file) instead of the bundled seed
   --state FILE        keep the state in FILE across restarts (written atomically after changes)
-  --faults SPEC       fault injection: compact syntax, JSON, or a file holding either; repeatable
+  --faults SPEC       fault injection (below), JSON, or a file holding either; repeatable
+                      (default: the ROMULUS_EMULATOR_FAULTS environment variable, if set)
   --log               log requests (JSON lines on stdout; never headers)
   -h, --help          show this help
 
 Default keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (${k.organizationId})`).join(", ")}.
+
+Faults: rules separated by "|", the items of a rule by ";". RATE is a probability from 0 to 1; the rates
+of one rule add up to at most 1. The same seed gives the same faults to the same requests.
+  seed=N                    random seed (default ${DEFAULT_FAULT_SEED})
+  route=METHOD /path        requests the rule applies to: *, a METHOD, a route pattern
+                            (/v2/contacts/:contactId) or a prefix (/v1/*), or both (default *)
+  429=RATE[@retry-after=S]  answer 429 Too Many Requests with Retry-After S seconds (default ${DEFAULT_RETRY_AFTER_SECONDS})
+  500=RATE, 503=RATE        answer 500 or 503
+  drop=RATE                 close the connection without handling the request
+  lose=RATE                 handle the request, then close the connection without answering
+  latency=MIN-MAX           delay matching requests by MIN to MAX milliseconds (or latency=MS)
+  off                       no faults
+Examples:
+  ${FAULT_EXAMPLES.map((e) => `romulus-emulator --faults '${e}'`).join("\n  ")}
+
+Control API (reset, counters, out-of-band edits, simulated calls) under /__emulator/, and the seed and
+state file format: docs/EMULATOR.md (in this package, and https://github.com/romulus-live/pulumi-romulus).
 `;
 
 function fail(message: string): never {
@@ -83,12 +108,14 @@ async function main(): Promise<void> {
     if (key === "" || i === 0 || (i >= 0 && i === key.length - 1)) fail("--api-key must be KEY or KEY:ORG");
   }
   let faults: string | undefined;
-  if (values.faults !== undefined) {
+  const fromEnv = process.env.ROMULUS_EMULATOR_FAULTS?.trim();
+  const faultArgs = values.faults ?? (fromEnv ? [fromEnv] : undefined);
+  if (faultArgs !== undefined) {
     const { parseFaultSpecs } = await import("./faults");
     const { resolveFaultSpec } = await import("./index");
     try {
       // Several flags combine their rules; each may be a file.
-      const specs = values.faults.map((f) => JSON.stringify(resolveFaultSpec(f)));
+      const specs = faultArgs.map((f) => JSON.stringify(resolveFaultSpec(f)));
       faults = JSON.stringify(parseFaultSpecs(specs));
     } catch (err) {
       fail((err as Error).message);

@@ -41,9 +41,10 @@ test("the installed package is a real copy under node_modules, not a link to thi
   const { installed } = programDir;
   expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
   expect(fs.existsSync(path.join(installed, "dist", "provider", "runtime.js"))).toBe(true);
-  // Only what `files` ships: the build, the sources its source maps point at, README and LICENSE; no
-  // tests, examples or scripts.
-  expect(fs.readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json", "src"]);
+  // Only what `files` ships: the build, the sources its source maps point at, README, LICENSE and the
+  // emulator's reference (its --help points there); no tests, examples or scripts.
+  expect(fs.readdirSync(installed).sort()).toEqual(["LICENSE", "README.md", "dist", "docs", "package.json", "src"]);
+  expect(fs.readdirSync(path.join(installed, "docs"))).toEqual(["EMULATOR.md"]);
   const license = fs.readFileSync(path.join(installed, "LICENSE"), "utf8");
   expect(license).toContain("Apache License\n                           Version 2.0, January 2004");
   expect(license).toContain("END OF TERMS AND CONDITIONS");

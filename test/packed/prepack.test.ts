@@ -47,7 +47,7 @@ test("npm pack of an unbuilt copy builds first and ships everything package.json
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "romulus-prepack-"));
   const copy = path.join(tmp, "clone");
   fs.mkdirSync(copy);
-  for (const entry of ["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src"]) {
+  for (const entry of ["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "LICENSE", "src", "docs"]) {
     fs.cpSync(path.join(REPO_ROOT, entry), path.join(copy, entry), { recursive: true });
   }
   fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(copy, "node_modules"), "junction");
@@ -64,7 +64,9 @@ test("npm pack of an unbuilt copy builds first and ships everything package.json
 
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
   expect(declaredFiles(pkg).filter((f) => !files.includes(f))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(["LICENSE", "README.md", "package.json", "src/index.ts"]));
+  expect(files).toEqual(
+    expect.arrayContaining(["LICENSE", "README.md", "package.json", "src/index.ts", "docs/EMULATOR.md"]),
+  );
   // The source maps' sources are in the tarball too.
   const map = JSON.parse(fs.readFileSync(path.join(copy, "dist", "config.js.map"), "utf8")) as { sources: string[] };
   for (const source of map.sources) expect(files).toContain(path.posix.join("dist", source));

@@ -36,7 +36,7 @@ function packedContentHash(): string {
     }
     hash.update(`\0${rel}\0`).update(fs.readFileSync(abs));
   };
-  for (const entry of ["package.json", "README.md", "LICENSE", "dist", "src"]) walk(entry);
+  for (const entry of ["package.json", "README.md", "LICENSE", "docs/EMULATOR.md", "dist", "src"]) walk(entry);
   return hash.digest("hex").slice(0, 16);
 }
 
