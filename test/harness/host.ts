@@ -209,10 +209,13 @@ export class ProviderHost {
       },
     );
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
+    // The host listens already (it printed its port): the deadline only catches a wedged host, and a
+    // host starved of CPU by other work must not be taken for one.
     await new Promise<void>((resolve, reject) =>
-      client.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())),
+      client.waitForReady(Date.now() + rpcTimeoutMs, (e) => (e ? reject(e) : resolve())),
     );
-    const host = new ProviderHost(child, client, port, opts.rpcTimeoutMs ?? 60_000, buffered);
+    const host = new ProviderHost(child, client, port, rpcTimeoutMs, buffered);
     host.err = stderr;
     return host;
   }
