@@ -472,7 +472,7 @@ export async function createProgramDirFromTarball(
     await promisify(execFile)(
       opts.npm ?? "npm",
       ["install", path.resolve(tgzPath), "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
-      { cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 5 * 60_000 },
+      { cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
     );
     if (!fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider"))) {
       throw new Error(`npm install ${tgzPath} did not bring @pulumi/pulumi: is it a dependency of the package?`);

@@ -18,9 +18,12 @@ import { environmentsSuite } from "../examples/environments.suite";
 import { gitopsSuite } from "../examples/gitops.suite";
 import { quickstartSuite } from "../examples/quickstart.suite";
 import type { Emulator } from "../examples/support";
+import { ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { createProgramDirFromTarball, type ProgramDir, ProviderHost, REPO_ROOT } from "../harness/host";
 import { makeSecret } from "../harness/wire";
 import { emulator as emu } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const run = promisify(execFile);
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
@@ -33,11 +36,17 @@ let server: Emulator;
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "romulus-pack-"));
   // dist/ must be current: `npm test` builds first (pretest); run `npm run build` before this file alone.
-  const { stdout } = await run("npm", ["pack", "--pack-destination", tmp, "--silent"], { cwd: REPO_ROOT });
+  // --ignore-scripts: `npm pack` would otherwise run the build scripts (prepare), rewriting dist/ in place
+  // while the suites running beside this one load it.
+  const { stdout } = await run("npm", ["pack", "--pack-destination", tmp, "--silent", "--ignore-scripts"], {
+    cwd: REPO_ROOT,
+  });
   const tgz = path.join(tmp, stdout.trim().split("\n").pop() as string);
   programDir = await createProgramDirFromTarball(tgz, { project: "romulus-quickstart" });
   server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-}, 180_000);
+  // A safety net: `npm install` of the tarball from npm's cache takes half a minute on an idle machine and
+  // passed 180 s with both cores busy with other work.
+}, 600_000);
 afterAll(async () => {
   await server?.close();
   await programDir?.cleanup();
