@@ -71,46 +71,38 @@ function listening(p: ReturnType<typeof run>): Promise<string> {
  * Safety net per test: each starts one or two Node processes that load fastify, zod and undici, about a
  * second on an idle machine and tens of seconds when both cores are busy with other work.
  */
-const PROCESS_TEST_MS = 120_000;
+jest.setTimeout(120_000);
 
 test("the build ships the bin with a shebang and the default seed", () => {
   expect(existsSync(join(out, "emulator", "default-seed.json"))).toBe(true);
   expect(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
 });
 
-test(
-  "--port 0: prints the URL and the default key, answers /v1/me, exits 0 on SIGTERM",
-  async () => {
-    const p = run(["--port", "0"]);
-    const url = await listening(p);
-    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(p.stdout()).toContain("romulus-emulator-key");
-    const res = await request(`${url}/v1/me`, { headers: { authorization: "romulus-emulator-key" } });
-    expect(res.statusCode).toBe(200);
-    expect(await res.body.json()).toEqual({ organization_id: "emulator-org" });
-    p.child.kill("SIGTERM");
-    expect(await p.exit).toBe(0);
-  },
-  PROCESS_TEST_MS,
-);
+test("--port 0: prints the URL and the default key, answers /v1/me, exits 0 on SIGTERM", async () => {
+  const p = run(["--port", "0"]);
+  const url = await listening(p);
+  expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect(p.stdout()).toContain("romulus-emulator-key");
+  const res = await request(`${url}/v1/me`, { headers: { authorization: "romulus-emulator-key" } });
+  expect(res.statusCode).toBe(200);
+  expect(await res.body.json()).toEqual({ organization_id: "emulator-org" });
+  p.child.kill("SIGTERM");
+  expect(await p.exit).toBe(0);
+});
 
-test(
-  "keys given with --api-key are used and never printed; SIGINT exits 0",
-  async () => {
-    const p = run(["--port", "0", "--api-key", "top-secret-key:acme", "--api-key", "another-secret"]);
-    const url = await listening(p);
-    expect(p.stdout() + p.stderr()).not.toContain("top-secret-key");
-    expect(p.stdout() + p.stderr()).not.toContain("another-secret");
-    const res = await request(`${url}/v1/me`, { headers: { authorization: "top-secret-key" } });
-    expect(await res.body.json()).toEqual({ organization_id: "acme" });
-    const old = await request(`${url}/v1/me`, { headers: { authorization: "romulus-emulator-key" } });
-    await old.body.dump();
-    expect(old.statusCode).toBe(401);
-    p.child.kill("SIGINT");
-    expect(await p.exit).toBe(0);
-  },
-  PROCESS_TEST_MS,
-);
+test("keys given with --api-key are used and never printed; SIGINT exits 0", async () => {
+  const p = run(["--port", "0", "--api-key", "top-secret-key:acme", "--api-key", "another-secret"]);
+  const url = await listening(p);
+  expect(p.stdout() + p.stderr()).not.toContain("top-secret-key");
+  expect(p.stdout() + p.stderr()).not.toContain("another-secret");
+  const res = await request(`${url}/v1/me`, { headers: { authorization: "top-secret-key" } });
+  expect(await res.body.json()).toEqual({ organization_id: "acme" });
+  const old = await request(`${url}/v1/me`, { headers: { authorization: "romulus-emulator-key" } });
+  await old.body.dump();
+  expect(old.statusCode).toBe(401);
+  p.child.kill("SIGINT");
+  expect(await p.exit).toBe(0);
+});
 
 test.each([[["--bogus"]], [["--port", "abc"]], [["--port"]], [["positional"]], [["--api-key", ":org"]]])(
   "bad flags %j: usage on stderr, exit 2",
@@ -120,7 +112,6 @@ test.each([[["--bogus"]], [["--port", "abc"]], [["--port"]], [["positional"]], [
     expect(p.stderr()).toContain("Usage: romulus-emulator");
     expect(p.stdout()).toBe("");
   },
-  PROCESS_TEST_MS,
 );
 
 describe("files and faults", () => {
@@ -141,75 +132,63 @@ describe("files and faults", () => {
     expect(await p.exit).toBe(0);
   };
 
-  test(
-    "--seed FILE replaces the bundled seed",
-    async () => {
-      const seedFile = join(dir, "seed.json");
-      writeFileSync(
-        seedFile,
-        JSON.stringify({
-          version: 1,
-          organizations: { "emulator-org": { agents: [{ id: "agent-from-file", name: "Seeded From File" }] } },
-        }),
-      );
-      const p = run(["--port", "0", "--seed", seedFile]);
-      const url = await listening(p);
-      const agents = await get(url, "/v1/ai-agents/agents/search");
-      expect(agents.body.content.map((a: Json) => [a.id, a.name])).toEqual([["agent-from-file", "Seeded From File"]]);
-      expect((await get(url, "/v1/call-tasks/robocalls/configurations")).body.content).toEqual([]);
-      await stop(p);
-    },
-    PROCESS_TEST_MS,
-  );
+  test("--seed FILE replaces the bundled seed", async () => {
+    const seedFile = join(dir, "seed.json");
+    writeFileSync(
+      seedFile,
+      JSON.stringify({
+        version: 1,
+        organizations: { "emulator-org": { agents: [{ id: "agent-from-file", name: "Seeded From File" }] } },
+      }),
+    );
+    const p = run(["--port", "0", "--seed", seedFile]);
+    const url = await listening(p);
+    const agents = await get(url, "/v1/ai-agents/agents/search");
+    expect(agents.body.content.map((a: Json) => [a.id, a.name])).toEqual([["agent-from-file", "Seeded From File"]]);
+    expect((await get(url, "/v1/call-tasks/robocalls/configurations")).body.content).toEqual([]);
+    await stop(p);
+  });
 
-  test(
-    "--state FILE: what was created survives a restart of the process",
-    async () => {
-      const stateFile = join(dir, "state.json");
-      const first = run(["--port", "0", "--state", stateFile]);
-      const url = await listening(first);
-      const created = await request(`${url}/v2/contacts`, {
-        method: "POST",
-        headers: { authorization: "romulus-emulator-key", "content-type": "application/json" },
-        body: JSON.stringify({ first_name: "Persistent" }),
-      });
-      expect(created.statusCode).toBe(200);
-      const { id } = (await created.body.json()) as { id: string };
-      await stop(first);
-      expect(readFileSync(stateFile, "utf8")).toContain("Persistent");
+  test("--state FILE: what was created survives a restart of the process", async () => {
+    const stateFile = join(dir, "state.json");
+    const first = run(["--port", "0", "--state", stateFile]);
+    const url = await listening(first);
+    const created = await request(`${url}/v2/contacts`, {
+      method: "POST",
+      headers: { authorization: "romulus-emulator-key", "content-type": "application/json" },
+      body: JSON.stringify({ first_name: "Persistent" }),
+    });
+    expect(created.statusCode).toBe(200);
+    const { id } = (await created.body.json()) as { id: string };
+    await stop(first);
+    expect(readFileSync(stateFile, "utf8")).toContain("Persistent");
 
-      const second = run(["--port", "0", "--state", stateFile]);
-      const again = await listening(second);
-      const contact = await get(again, `/v2/contacts/${id}`);
-      expect(contact.status).toBe(200);
-      expect(contact.body).toMatchObject({ id, first_name: "Persistent" });
-      // The seed's objects are part of the state too.
-      expect((await get(again, "/v1/ai-agents/agents/search")).body.content.length).toBe(3);
-      await stop(second);
-    },
-    PROCESS_TEST_MS,
-  );
+    const second = run(["--port", "0", "--state", stateFile]);
+    const again = await listening(second);
+    const contact = await get(again, `/v2/contacts/${id}`);
+    expect(contact.status).toBe(200);
+    expect(contact.body).toMatchObject({ id, first_name: "Persistent" });
+    // The seed's objects are part of the state too.
+    expect((await get(again, "/v1/ai-agents/agents/search")).body.content.length).toBe(3);
+    await stop(second);
+  });
 
-  test(
-    "--faults SPEC (compact, repeatable, or a file) injects faults on the matching routes only",
-    async () => {
-      const specFile = join(dir, "faults.txt");
-      writeFileSync(specFile, "route=GET /v1/ai-agents/agents/search;503=1\n");
-      const p = run(["--port", "0", "--faults", "seed=3", "--faults", "route=GET /v1/me;429=1", "--faults", specFile]);
-      const url = await listening(p);
-      const limited = await get(url, "/v1/me");
-      expect(limited.status).toBe(429);
-      expect(limited.headers["retry-after"]).toBe("1");
-      expect((await get(url, "/v1/ai-agents/agents/search")).status).toBe(503);
-      expect((await get(url, "/v1/messengers/whatsapp/bots")).status).toBe(200);
-      await stop(p);
+  test("--faults SPEC (compact, repeatable, or a file) injects faults on the matching routes only", async () => {
+    const specFile = join(dir, "faults.txt");
+    writeFileSync(specFile, "route=GET /v1/ai-agents/agents/search;503=1\n");
+    const p = run(["--port", "0", "--faults", "seed=3", "--faults", "route=GET /v1/me;429=1", "--faults", specFile]);
+    const url = await listening(p);
+    const limited = await get(url, "/v1/me");
+    expect(limited.status).toBe(429);
+    expect(limited.headers["retry-after"]).toBe("1");
+    expect((await get(url, "/v1/ai-agents/agents/search")).status).toBe(503);
+    expect((await get(url, "/v1/messengers/whatsapp/bots")).status).toBe(200);
+    await stop(p);
 
-      const failing = run(["--port", "0", "--faults", "route=GET /v1/me;500=1"]);
-      expect((await get(await listening(failing), "/v1/me")).status).toBe(500);
-      await stop(failing);
-    },
-    PROCESS_TEST_MS,
-  );
+    const failing = run(["--port", "0", "--faults", "route=GET /v1/me;500=1"]);
+    expect((await get(await listening(failing), "/v1/me")).status).toBe(500);
+    await stop(failing);
+  });
 
   test.each([
     ["a missing --seed file", () => ["--seed", join(dir, "no-such-seed.json")], "no-such-seed.json"],
@@ -238,15 +217,11 @@ describe("files and faults", () => {
       "wrong-state.json",
     ],
     ["a bad --faults spec", () => ["--faults", "429=2"], '"429" must be a rate'],
-  ])(
-    "%s: usage naming it on stderr, exit 2, nothing listening",
-    async (_what, args, named) => {
-      const p = run(["--port", "0", ...args()]);
-      expect(await p.exit).toBe(2);
-      expect(p.stderr()).toContain("Usage: romulus-emulator");
-      expect(p.stderr().split("\n")[0]).toContain(named);
-      expect(p.stdout()).toBe("");
-    },
-    PROCESS_TEST_MS,
-  );
+  ])("%s: usage naming it on stderr, exit 2, nothing listening", async (_what, args, named) => {
+    const p = run(["--port", "0", ...args()]);
+    expect(await p.exit).toBe(2);
+    expect(p.stderr()).toContain("Usage: romulus-emulator");
+    expect(p.stderr().split("\n")[0]).toContain(named);
+    expect(p.stdout()).toBe("");
+  });
 });
