@@ -186,7 +186,7 @@ function commandProblem(line: string): string | undefined {
     return rest[0] === CLONE_URL ? undefined : `clones ${rest[0]}, not this repository (${CLONE_URL})`;
   }
   if (tool === "cd") return rest.length === 0 && sub === CLONE_DIR ? undefined : `cd ${sub}: not the clone's folder`;
-  if (tool === "npm" && sub === "pack") return pkg.scripts.prepack ? undefined : "npm pack would not build first";
+  if (tool === "npm" && sub === "pack") return pkg.scripts.prepare ? undefined : "npm pack would not build first";
   if (tool === "npm" && sub === "install") {
     const tarball = rest.find((p) => p.endsWith(".tgz"));
     if (tarball && tarball !== `../${CLONE_DIR}/${pkg.name}-${pkg.version}.tgz`) {

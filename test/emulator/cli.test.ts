@@ -45,16 +45,33 @@ function run(args: string[]): {
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
-async function listening(p: ReturnType<typeof run>): Promise<string> {
-  const end = Date.now() + 15_000;
-  for (;;) {
-    const m = /Romulus emulator listening on (http:\/\/\S+)/.exec(p.stdout());
-    if (m) return m[1]!;
-    if (Date.now() > end || p.child.exitCode !== null)
-      throw new Error(`no URL line; stdout: ${p.stdout()} stderr: ${p.stderr()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * The URL of the "listening on" line, as soon as it is printed; fails if the process exits first. No
+ * deadline of its own: the test's timeout is the safety net.
+ */
+function listening(p: ReturnType<typeof run>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const found = () => /Romulus emulator listening on (http:\/\/\S+)/.exec(p.stdout())?.[1];
+    const onData = () => {
+      const url = found();
+      if (url === undefined) return;
+      p.child.stdout!.off("data", onData);
+      resolve(url);
+    };
+    // Registered after run()'s own listener, so stdout() already holds the chunk that arrived.
+    p.child.stdout!.on("data", onData);
+    onData();
+    p.exit.then(() => {
+      if (found() === undefined) reject(new Error(`no URL line; stdout: ${p.stdout()} stderr: ${p.stderr()}`));
+    });
+  });
 }
+
+/**
+ * Safety net per test: each starts one or two Node processes that load fastify, zod and undici, about a
+ * second on an idle machine and tens of seconds when both cores are busy with other work.
+ */
+jest.setTimeout(120_000);
 
 test("the build ships the bin with a shebang and the default seed", () => {
   expect(existsSync(join(out, "emulator", "default-seed.json"))).toBe(true);
@@ -71,7 +88,7 @@ test("--port 0: prints the URL and the default key, answers /v1/me, exits 0 on S
   expect(await res.body.json()).toEqual({ organization_id: "emulator-org" });
   p.child.kill("SIGTERM");
   expect(await p.exit).toBe(0);
-}, 30_000);
+});
 
 test("keys given with --api-key are used and never printed; SIGINT exits 0", async () => {
   const p = run(["--port", "0", "--api-key", "top-secret-key:acme", "--api-key", "another-secret"]);
@@ -85,7 +102,7 @@ test("keys given with --api-key are used and never printed; SIGINT exits 0", asy
   expect(old.statusCode).toBe(401);
   p.child.kill("SIGINT");
   expect(await p.exit).toBe(0);
-}, 30_000);
+});
 
 test.each([[["--bogus"]], [["--port", "abc"]], [["--port"]], [["positional"]], [["--api-key", ":org"]]])(
   "bad flags %j: usage on stderr, exit 2",
@@ -95,7 +112,6 @@ test.each([[["--bogus"]], [["--port", "abc"]], [["--port"]], [["positional"]], [
     expect(p.stderr()).toContain("Usage: romulus-emulator");
     expect(p.stdout()).toBe("");
   },
-  30_000,
 );
 
 describe("files and faults", () => {
@@ -131,7 +147,7 @@ describe("files and faults", () => {
     expect(agents.body.content.map((a: Json) => [a.id, a.name])).toEqual([["agent-from-file", "Seeded From File"]]);
     expect((await get(url, "/v1/call-tasks/robocalls/configurations")).body.content).toEqual([]);
     await stop(p);
-  }, 30_000);
+  });
 
   test("--state FILE: what was created survives a restart of the process", async () => {
     const stateFile = join(dir, "state.json");
@@ -155,7 +171,7 @@ describe("files and faults", () => {
     // The seed's objects are part of the state too.
     expect((await get(again, "/v1/ai-agents/agents/search")).body.content.length).toBe(3);
     await stop(second);
-  }, 30_000);
+  });
 
   test("--faults SPEC (compact, repeatable, or a file) injects faults on the matching routes only", async () => {
     const specFile = join(dir, "faults.txt");
@@ -172,7 +188,7 @@ describe("files and faults", () => {
     const failing = run(["--port", "0", "--faults", "route=GET /v1/me;500=1"]);
     expect((await get(await listening(failing), "/v1/me")).status).toBe(500);
     await stop(failing);
-  }, 30_000);
+  });
 
   test.each([
     ["a missing --seed file", () => ["--seed", join(dir, "no-such-seed.json")], "no-such-seed.json"],
@@ -201,15 +217,11 @@ describe("files and faults", () => {
       "wrong-state.json",
     ],
     ["a bad --faults spec", () => ["--faults", "429=2"], '"429" must be a rate'],
-  ])(
-    "%s: usage naming it on stderr, exit 2, nothing listening",
-    async (_what, args, named) => {
-      const p = run(["--port", "0", ...args()]);
-      expect(await p.exit).toBe(2);
-      expect(p.stderr()).toContain("Usage: romulus-emulator");
-      expect(p.stderr().split("\n")[0]).toContain(named);
-      expect(p.stdout()).toBe("");
-    },
-    30_000,
-  );
+  ])("%s: usage naming it on stderr, exit 2, nothing listening", async (_what, args, named) => {
+    const p = run(["--port", "0", ...args()]);
+    expect(await p.exit).toBe(2);
+    expect(p.stderr()).toContain("Usage: romulus-emulator");
+    expect(p.stderr().split("\n")[0]).toContain(named);
+    expect(p.stdout()).toBe("");
+  });
 });

@@ -149,8 +149,11 @@ export class Receiver {
   }
 }
 
-/** Polls `check` until it holds, failing after `ms`. */
-export async function until(check: () => boolean, ms = 5000): Promise<void> {
+/**
+ * Polls `check` until it holds, failing after `ms`: a safety net, generous because a delivery or a restart
+ * that takes well under a second on an idle machine can take seconds when both cores are busy elsewhere.
+ */
+export async function until(check: () => boolean, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
   while (!check()) {
     if (Date.now() > end) throw new Error("timed out");

@@ -1,14 +1,17 @@
 /**
- * A stand-in for the Pulumi CLI, for the test of `npm run demo` (demo.test.ts): the subcommands
- * scripts/demo.mjs calls, with the demo's arguments, played by the harness's Engine. So `up` really runs
- * the program in the current folder (the demo's copy of the quickstart) and drives the real provider host
- * against the endpoint in the stack config, and `preview --refresh --expect-no-changes` really refreshes.
+ * A stand-in for the Pulumi CLI, for the tests of `npm run demo` (demo.test.ts) and of the examples'
+ * README steps (readme-steps.test.ts): the subcommands they call, played by the harness's Engine. So `up`
+ * really runs the program in the current folder and drives the real provider host (from that folder's
+ * node_modules) against the endpoint in the stack config, and `preview --refresh --expect-no-changes`
+ * really refreshes.
  *
  * What it keeps from the CLI: one state per stack under the `file://` backend of PULUMI_BACKEND_URL, the
- * project namespace for bare config keys, `stack output --json` masking secrets, a non-zero exit when an
- * expected-no-changes preview finds changes. What it does not: encryption (secrets are kept in plain text
- * in the backend folder, a test-only shortcut), the CLI's output format and its exact exit codes (the demo
- * and CI only look for non-zero).
+ * stack's configuration from `Pulumi.<stack>.yaml` next to `Pulumi.yaml` plus what `config set` added,
+ * the project namespace for bare config keys, `--stack` choosing the stack of one command, `stack output
+ * --json` masking secrets, a non-zero exit when an expected-no-changes preview finds changes. What it does
+ * not: encryption (`config set` keeps values in plain text in the backend folder rather than in the stack
+ * file, a test-only shortcut), the CLI's output format and its exact exit codes (the demo and CI only look
+ * for non-zero), and prompts: `up` without `--yes` goes ahead as if the user had answered yes.
  *
  * Each run appends a line to FAKE_PULUMI_LOG: its arguments, folder, backend, exit code and what the
  * engine did, for the test to check. FAKE_PULUMI_PREVIEW_EXIT=0 makes a preview exit 0 whatever it
@@ -73,11 +76,27 @@ function masked(value: Json): Json {
   return value;
 }
 
+/**
+ * The `config:` map of `Pulumi.<stack>.yaml` in `dir` (none: empty), values as strings like the CLI
+ * hands them to the program. js-yaml: a devDependency, and a dependency of @pulumi/pulumi.
+ */
+function stackFileConfig(dir: string, stack: string): Record<string, string> {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return {};
+  const yaml: { load(text: string): unknown } = require("js-yaml");
+  const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  return Object.fromEntries(
+    Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+  );
+}
+
 class Workspace {
   readonly project: string;
   constructor(
     readonly dir: string,
     readonly backend: string,
+    /** `--stack`: the stack of this one command, leaving the selected one as it is. */
+    private readonly stackFlag?: string,
   ) {
     this.project = projectName(dir);
   }
@@ -89,6 +108,7 @@ class Workspace {
     return path.join(this.backend, ".pulumi", "stacks", this.project, `${stack}.json`);
   }
   get stack(): string {
+    if (this.stackFlag) return this.stackFlag;
     if (!fs.existsSync(this.currentFile)) throw new Usage("no stack selected; run `pulumi stack init` first");
     return fs.readFileSync(this.currentFile, "utf8");
   }
@@ -99,7 +119,9 @@ class Workspace {
     fs.writeFileSync(this.currentFile, stack);
   }
   load(): StackFile {
-    return JSON.parse(fs.readFileSync(this.stackFile(this.stack), "utf8")) as StackFile;
+    const file = this.stackFile(this.stack);
+    if (!fs.existsSync(file)) throw new Usage(`no stack named '${this.stack}' found`);
+    return JSON.parse(fs.readFileSync(file, "utf8")) as StackFile;
   }
   save(file: StackFile, stack = this.stack): void {
     fs.writeFileSync(this.stackFile(stack), JSON.stringify(file, null, 2));
@@ -112,11 +134,13 @@ class Workspace {
 
   async engine(file: StackFile): Promise<Engine> {
     const { Engine } = await import("../harness/engine");
+    const config = { ...stackFileConfig(this.dir, this.stack), ...file.config };
+    for (const key of Object.keys(file.secretConfig)) delete config[key];
     return new Engine({
       programDir: this.dir,
       project: this.project,
       stack: this.stack,
-      config: file.config,
+      config,
       secretConfig: file.secretConfig,
       state: file.state,
     });
@@ -130,19 +154,30 @@ class Workspace {
   }
 }
 
-/** Flags (`--x`) apart from positional words; the demo's flags take no values. */
-function split(words: string[]): { positional: string[]; flags: Set<string> } {
-  return {
-    positional: words.filter((w) => !w.startsWith("-")),
-    flags: new Set(words.filter((w) => w.startsWith("-"))),
-  };
+/** Flags (`--x`) apart from positional words; of the flags used, only `--stack` / `-s` takes a value. */
+function split(words: string[]): { positional: string[]; flags: Set<string>; stack?: string } {
+  const positional: string[] = [];
+  const flags = new Set<string>();
+  let stack: string | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    if (w === "--stack" || w === "-s") stack = words[++i];
+    else if (w.startsWith("--stack=")) stack = w.slice("--stack=".length);
+    else if (w.startsWith("-")) flags.add(w);
+    else positional.push(w);
+  }
+  return { positional, flags, stack };
 }
 
 async function run(args: string[], record: FakePulumiRun): Promise<number> {
-  const ws = new Workspace(process.cwd(), backendDir());
   const [command, ...rest] = args;
-  const { positional, flags } = split(rest);
+  const { positional, flags, stack } = split(rest);
   const out = (text: string) => process.stdout.write(`${text}\n`);
+  if (command === "login" && flags.has("--local")) {
+    out(`Logged in to ${process.env.PULUMI_BACKEND_URL ?? "file://~"} (the fake keeps state in PULUMI_BACKEND_URL)`);
+    return 0;
+  }
+  const ws = new Workspace(process.cwd(), backendDir(), stack);
 
   if (command === "stack" && positional[0] === "init" && positional[1]) {
     ws.init(positional[1]);
@@ -168,7 +203,8 @@ async function run(args: string[], record: FakePulumiRun): Promise<number> {
     ws.save(file);
     return 0;
   }
-  if (command === "up" && flags.has("--yes")) {
+  // Without --yes the CLI asks first; in a terminal the user answers yes.
+  if (command === "up") {
     const file = ws.load();
     const engine = await ws.engine(file);
     try {
@@ -235,4 +271,25 @@ export async function main(args: string[]): Promise<number> {
   const log = process.env.FAKE_PULUMI_LOG;
   if (log) fs.appendFileSync(log, `${JSON.stringify(record)}\n`);
   return record.exitCode;
+}
+
+/**
+ * Writes an executable `pulumi` into `binDir` that runs `main` of this file (or of `fakeModule`, the same
+ * file in another checkout) with the repository's require hook for TypeScript (scripts/ts-require.cjs):
+ * the fake, the harness and the programs it runs are all TypeScript, as `pulumi` runs programs with
+ * ts-node. `cacheDir` keeps what the hook transpiled, so the many short runs of a test start fast.
+ */
+export function writeFakePulumi(binDir: string, cacheDir: string, fakeModule = __filename): string {
+  const tsRequire = path.join(path.dirname(fakeModule), "..", "..", "scripts", "ts-require.cjs");
+  const script = [
+    `#!${process.execPath}`,
+    `"use strict";`,
+    `require(${JSON.stringify(tsRequire)}).register({ cacheDir: ${JSON.stringify(cacheDir)} });`,
+    `require(${JSON.stringify(fakeModule)})`,
+    `  .main(process.argv.slice(2))`,
+    `  .then((code) => process.stdout.write("", () => process.exit(code)));`,
+  ].join("\n");
+  const file = path.join(binDir, "pulumi");
+  fs.writeFileSync(file, `${script}\n`, { mode: 0o755 });
+  return file;
 }

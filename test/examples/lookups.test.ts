@@ -6,9 +6,12 @@
  */
 import * as path from "node:path";
 import { lookups } from "../../examples/lookups/program";
+import { ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { emulator as emu, romulus } from "../support/package";
 import { type Emulator, EXAMPLES_DIR, readStackConfig, startExampleStack, writes } from "./support";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 let server: Emulator;
 

@@ -3,10 +3,12 @@
  * each organization gets its own objects, wired to its own agent.
  */
 import { multiOrg } from "../../examples/multi-org/program";
-import { byName, Engine } from "../harness/engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS, Engine } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { isSecret } from "../harness/wire";
 import { emulator as emu, romulus } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 let server: Awaited<ReturnType<typeof emu.startEmulator>>;
 let programDir: ProgramDir;

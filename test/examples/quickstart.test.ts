@@ -5,10 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { REPO_ROOT } from "../harness/host";
 import { emulator as emu } from "../support/package";
 import { quickstartDevConfig, quickstartSuite } from "./quickstart.suite";
 import { EXAMPLES_DIR } from "./support";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const devConfig = quickstartDevConfig();
 

@@ -7,10 +7,12 @@ import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { webhookReceiver } from "../../examples/webhook-receiver/program";
 import { createReceiver } from "../../examples/webhook-receiver/receiver";
-import { byName } from "../harness/engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { emulator as emu, romulus } from "../support/package";
 import { type ExampleStack, MANAGED_KINDS, resourceOps, seededId, startExampleStack } from "./support";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 type WebhookEvent = import("../../src").WebhookEvent;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;

@@ -138,6 +138,15 @@ export interface OperationOptions {
  */
 export const DEFAULT_PARALLELISM = 16;
 
+/**
+ * The safety-net timeout of a test that runs operations through an Engine (`jest.setTimeout` in each such
+ * file). Every operation spawns a provider host per provider, and each host loads @pulumi/pulumi: about a
+ * second of CPU. A test of a few operations takes 5 to 15 s on an idle machine; with both cores busy with
+ * other work, single tests of test/examples/environments.test.ts were seen passing 60 s. The tests wait for
+ * their operations, never for time, so a generous limit only changes how long a hang takes to report.
+ */
+export const ENGINE_TEST_TIMEOUT_MS = 300_000;
+
 export const PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
 const isProviderType = (t: string) => t.startsWith("pulumi:providers:");
 

@@ -7,11 +7,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { byName, Engine, plain, type State } from "./engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS, Engine, plain, type State } from "./engine";
 import { Item } from "./fixtures/toy-provider";
 import { createProgramDir, type ProgramDir } from "./host";
 import { runProgram } from "./program";
 import { isSecret, SECRET_SIG, SIG_KEY } from "./wire";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 interface ToyDb {
   seq: number;

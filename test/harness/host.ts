@@ -209,10 +209,13 @@ export class ProviderHost {
       },
     );
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+    const rpcTimeoutMs = opts.rpcTimeoutMs ?? 60_000;
+    // The host listens already (it printed its port): the deadline only catches a wedged host, and a
+    // host starved of CPU by other work must not be taken for one.
     await new Promise<void>((resolve, reject) =>
-      client.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve())),
+      client.waitForReady(Date.now() + rpcTimeoutMs, (e) => (e ? reject(e) : resolve())),
     );
-    const host = new ProviderHost(child, client, port, opts.rpcTimeoutMs ?? 60_000, buffered);
+    const host = new ProviderHost(child, client, port, rpcTimeoutMs, buffered);
     host.err = stderr;
     return host;
   }
@@ -469,7 +472,7 @@ export async function createProgramDirFromTarball(
     await promisify(execFile)(
       opts.npm ?? "npm",
       ["install", path.resolve(tgzPath), "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
-      { cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 5 * 60_000 },
+      { cwd: dir, maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 },
     );
     if (!fs.existsSync(path.join(dir, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider"))) {
       throw new Error(`npm install ${tgzPath} did not bring @pulumi/pulumi: is it a dependency of the package?`);

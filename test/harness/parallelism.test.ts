@@ -4,8 +4,10 @@
  * back from its request log. The option (2) bounds an up; a per-operation value (8) overrides it.
  */
 import { emulator as emu, romulus } from "../support/package";
-import { DEFAULT_PARALLELISM, Engine } from "./engine";
+import { DEFAULT_PARALLELISM, ENGINE_TEST_TIMEOUT_MS, Engine } from "./engine";
 import { createProgramDir, type ProgramDir } from "./host";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const CREATE = "/v2/contacts";
 const DELETE = "/v2/contacts/:contactId";

@@ -17,9 +17,12 @@ import { environmentsSuite } from "../examples/environments.suite";
 import { gitopsSuite } from "../examples/gitops.suite";
 import { quickstartSuite } from "../examples/quickstart.suite";
 import type { Emulator } from "../examples/support";
+import { ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { ProviderHost, REPO_ROOT } from "../harness/host";
 import { makeSecret } from "../harness/wire";
 import { emulator as emu, type PackedInstall, packedInstall } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const run = promisify(execFile);
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
@@ -32,7 +35,9 @@ beforeAll(async () => {
   // dist/ must be current: `npm test` builds first (pretest); run `npm run build` before this file alone.
   programDir = await packedInstall();
   server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-}, 300_000);
+  // A safety net: `npm install` of the tarball takes half a minute on an idle machine and passed 180 s
+  // with both cores busy with other work.
+}, 600_000);
 afterAll(async () => {
   await server?.close();
 });

@@ -1,7 +1,7 @@
 /**
  * `npm pack` of a clone that was never built (what README's install steps and a release start from) still
- * makes the complete package: `prepack` builds dist/ first. Without it the tarball silently held only
- * package.json and README.md.
+ * makes the complete package: `prepare`, which npm runs on install and before a pack, builds dist/ first.
+ * Without it the tarball silently held only package.json and README.md.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";

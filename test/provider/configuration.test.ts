@@ -2,9 +2,11 @@
  * Configuration mistakes are caught by `pulumi preview` (the provider's check), before any API request,
  * through the real provider host.
  */
-import { Engine } from "../harness/engine";
+import { ENGINE_TEST_TIMEOUT_MS, Engine } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { emulator as emu, romulus } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 let server: Awaited<ReturnType<typeof emu.startEmulator>>;
 let programDir: ProgramDir;

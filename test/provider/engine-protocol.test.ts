@@ -4,11 +4,13 @@
  * The tests share one stack and run in order, like successive CLI runs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { byName, Engine, type Step } from "../harness/engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS, Engine, type Step } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { runProgram } from "../harness/program";
 import { isSecret, type Json } from "../harness/wire";
 import { emulator as emu, romulus } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const { WebhookSubscription, CallTaskWebhookSubscription, Contact, Provider } = romulus;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;

@@ -4,9 +4,11 @@
  * as the engine keeps any object whose create failed after making it (ErrorResourceInitFailed), so the
  * next `up` finishes it rather than creating a second one. Real host over gRPC, emulator over HTTP.
  */
-import { byName, Engine, EngineError, type Step } from "../harness/engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS, Engine, EngineError, type Step } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { emulator as emu, romulus } from "../support/package";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const { WebhookSubscription } = romulus;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;

@@ -14,7 +14,7 @@ import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import * as path from "node:path";
 import type { RomulusClient as RomulusClientType } from "../../src";
-import { Engine, type State } from "../harness/engine";
+import { ENGINE_TEST_TIMEOUT_MS, Engine, type State } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
 import { runProgram } from "../harness/program";
 import { emulator as emu, romulus } from "../support/package";
@@ -27,6 +27,8 @@ import {
   WRONG_KEY,
 } from "./bad-input-cases";
 import { API_KEY, API_KEYS, apiRequestCount, leakedKeys, messageOf, ORG, OTHER_KEY, OTHER_ORG } from "./support";
+
+jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const clientCore: typeof import("../../src/client") = require("../../dist/client");
 

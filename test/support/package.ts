@@ -57,7 +57,7 @@ let shared: Promise<PackedInstall> | undefined;
  * runs files in separate workers): the first worker to ask packs under a lock, the others wait for its
  * `ready` marker, and a later run reuses it while dist/, src/ and package.json are unchanged.
  *
- * `--ignore-scripts`: prepack would rebuild dist/ while other test files are loading it; `npm test` has just
+ * `--ignore-scripts`: prepare would rebuild dist/ while other test files are loading it; `npm test` has just
  * built it (pretest). test/packed/prepack.test.ts proves that a pack without a build builds first.
  * The folder is shared: a test writes only files of its own in it, and never changes the install.
  */
