@@ -3,6 +3,7 @@
  * failure cases. Credentials come from the environment variables here (no program run): the stack
  * configuration and explicit providers are covered in settings.test.ts.
  */
+import { inspect } from "node:util";
 import { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID } from "../../src/emulator";
 import * as functions from "../../src/functions";
 import {
@@ -301,4 +302,27 @@ test("each data source, though built by one helper per kind, is named as it is e
     expect(typeof value).toBe("function");
     expect((value as { name: string }).name).toBe(name);
   }
+});
+
+describe("a lookup that fails after retries", () => {
+  // What `pulumi up` prints of a failed program is the error's stack; `util.inspect` is how Node shows it.
+  const shown = (error: Error) => [error.message, error.stack ?? "", inspect(error)];
+  const count = (text: string, words: string) => text.split(words).length - 1;
+
+  test("says once how many attempts it made (503 to every request)", async () => {
+    emulator.server.setFaults("503=1");
+    const error = await failure(getAgent({ name: "Sales Agent" }));
+    expect(error.message).toMatch(/^Romulus API 503 Service Unavailable on GET \/v1\/ai-agents\/agents\/search/);
+    for (const text of shown(error)) expect(count(text, "(gave up after 5 attempts)")).toBe(1);
+    expect(emulator.server.counters()["faults.503"]).toBe(5);
+  });
+
+  test("says once that it was rate limited (429 to every request)", async () => {
+    emulator.server.setFaults("429=1@retry-after=0");
+    const error = await failure(getAgents());
+    for (const text of shown(error)) {
+      expect(count(text, "[rate limited by the API")).toBe(1);
+      expect(count(text, "(gave up after 5 attempts)")).toBe(1);
+    }
+  });
 });
