@@ -341,4 +341,3 @@ export function withAttempts<E extends RomulusError>(error: E, attempts: number,
   if (gaveUp) setMessage(error, `${error.message} (gave up after ${attempts} attempts)`);
   return error;
 }
-
