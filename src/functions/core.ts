@@ -106,7 +106,9 @@ async function knownSettings(settings: pulumi.Output<RomulusSettings>): Promise<
  * configuration, then the environment variables. Environment variables are read now, never captured.
  */
 export function targetFor(explicit: RomulusSettings | undefined): Target {
-  const settings = explicit ? resolveSettings(explicit, undefined, process.env) : resolveSettings({}, stackConfig);
+  const settings = explicit
+    ? resolveSettings(explicit, undefined, process.env, "provider")
+    : resolveSettings({}, stackConfig);
   const identity = createHash("sha256").update(`${settings.baseUrl}\n${settings.apiKey}`).digest("hex");
   let client: RomulusClient | undefined;
   return {
