@@ -19,6 +19,8 @@ export interface GetAgentResult {
   firstMessage?: string;
   prompt?: string;
   maxPromptSize?: number;
+  /** The agent's license as the API sends it; the reference leaves its shape undocumented (`null` there). */
+  license?: unknown;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -60,6 +62,7 @@ function toResult(a: Agent): GetAgentResult {
     firstMessage: opt(a.first_message),
     prompt: opt(a.prompt),
     maxPromptSize: opt(a.max_prompt_size),
+    license: opt(a.license),
     createdAt: opt(a.created_at),
     updatedAt: opt(a.updated_at),
   };

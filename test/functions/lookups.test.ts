@@ -59,6 +59,12 @@ describe("getAgent", () => {
     expect(JSON.stringify(byName)).not.toContain(DEFAULT_API_KEY);
   });
 
+  test("the agent's license, when the API sends one, is in the result as sent", async () => {
+    const license = { plan: "ENTERPRISE", seats: 3 };
+    await insertOverHttp(emulator.server, org, "agents", { name: "Licensed Agent", license, type: "OUTBOUND" });
+    expect((await getAgent({ name: "Licensed Agent" })).license).toEqual(license);
+  });
+
   test("an absent name lists the closest names and says where it looked", async () => {
     const error = await failure(getAgent({ name: "sales agnt" }));
     expect(error).toBeInstanceOf(RomulusLookupError);
