@@ -207,7 +207,7 @@ export class Contact extends pulumi.dynamic.Resource {
   declare readonly organizationId: ResourceOutputs["organizationId"];
 
   constructor(name: string, args: ContactArgs, opts?: pulumi.CustomResourceOptions) {
-    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS), opts, "romulus", "Contact");
+    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS, name, opts), opts, "romulus", "Contact");
   }
 
   /** Reads an existing contact by id without managing it. */
