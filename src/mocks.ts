@@ -56,9 +56,9 @@ const topLevel = (property: string) => property.split(/[.[]/)[0] ?? property;
 /**
  * The props of a resource under mocks: the definition's check runs on the inputs once each is known, and
  * every field becomes what that check answers, defaults filled in, as the provider's check hands them on:
- * so the mocks' `newResource` sees `attempts: 3`. A field that fails rejects with every failure of the
- * resource: its registration fails, as Pulumi reports a failed registration (the resource's outputs
- * reject and the program fails with the message). An input still unknown (a preview) stays unknown and
+ * so the mocks' `newResource` sees `attempts: 3`. When the check fails, the first failing field rejects
+ * with every failure of the resource: its registration fails, as Pulumi reports a failed registration
+ * (the resource's outputs reject and the program fails with the message). An input still unknown (a preview) stays unknown and
  * unchecked, as in the provider; each field keeps its own secretness.
  */
 export function checkedUnderMocks(
@@ -75,10 +75,13 @@ export function checkedUnderMocks(
   const checked: pulumi.Inputs = { ...props };
   for (const key of keys) {
     checked[key] = pulumi.all([pulumi.output(verdict), args[key]]).apply(([{ inputs, failures }]) => {
-      const own = failures.some((f) => topLevel(f.property) === key);
-      // A failure no field owns (there is none today) still fails the first field.
-      const orphan = key === keys[0] && failures.some((f) => !keys.includes(topLevel(f.property)));
-      if (own || orphan) throw new ResourceCheckError(def.kind, name, failures);
+      // One field fails the registration, with every failure in its message: the first that has one (a
+      // failure no field owns, of which there is none today, goes to the first field). The others answer
+      // their values, so no second rejection goes unheard.
+      const owner =
+        keys.find((k) => failures.some((f) => topLevel(f.property) === k)) ??
+        (failures.length > 0 ? keys[0] : undefined);
+      if (key === owner) throw new ResourceCheckError(def.kind, name, failures);
       return inputs[key];
     });
   }

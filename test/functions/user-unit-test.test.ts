@@ -31,47 +31,9 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   return new Promise((resolve) => output.apply(resolve));
 }
 
-describe("with mocks of your own", () => {
-  const calls: pulumi.runtime.MockCallArgs[] = [];
-  const created: pulumi.runtime.MockResourceArgs[] = [];
-
-  beforeAll(async () => {
-    await pulumi.runtime.setMocks({
-      // Every data source has a token: romulus:index:getAgent, romulus:index:getAgents, ...
-      call: (args) => {
-        calls.push(args);
-        return args.token === "romulus:index:getAgent" ? { id: "agent-1", name: args.inputs.name } : {};
-      },
-      newResource: (args) => {
-        created.push(args);
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-    });
-  });
-
-  test("a data source is answered by the mocks' call, a resource gets the provider's defaults", async () => {
-    const agent = getAgentOutput({ name: "Sales Agent" });
-    const subscription = new WebhookSubscription("calls", {
-      event: "AGENT_CALL_COMPLETED",
-      url: "https://hooks.example.com/calls",
-      entityType: "AGENT",
-      entityId: agent.id,
-    });
-    expect(await promiseOf(subscription.entityId)).toBe("agent-1");
-    // Left out of the program, filled in as the API's defaults, as `pulumi preview` shows them.
-    expect(await promiseOf(subscription.attempts)).toBe(3);
-    expect(await promiseOf(subscription.attemptsIntervalSeconds)).toBe(10);
-    expect(await promiseOf(subscription.status)).toBe("ACTIVE");
-
-    expect(calls.map((c) => [c.token, c.inputs])).toEqual([["romulus:index:getAgent", { name: "Sales Agent" }]]);
-    expect(created.map((r) => r.inputs)).toEqual([expect.objectContaining({ attempts: 3, status: "ACTIVE" })]);
-    // The Promise variant goes the same way.
-    expect(await getAgent({ name: "Sales Agent" })).toEqual({ id: "agent-1", name: "Sales Agent" });
-  });
-});
-
 describe("with romulusMocks", () => {
   beforeAll(async () => {
+    // Data sources find these fixtures; resources are registered with the provider's defaults.
     await pulumi.runtime.setMocks(
       romulusMocks({
         agents: [
@@ -82,11 +44,52 @@ describe("with romulusMocks", () => {
     );
   });
 
-  test("lookups find the fixtures by name, with the data sources' own rules", async () => {
-    const agent = getAgentOutput({ name: "Support Agent" });
-    expect(await promiseOf(agent.id)).toBe("agent-2");
+  test("the sales agent's calls go to our receiver, with the API's retry defaults", async () => {
+    const agent = getAgentOutput({ name: "Sales Agent" });
+    const subscription = new WebhookSubscription("calls", {
+      event: "AGENT_CALL_COMPLETED",
+      url: "https://hooks.example.com/calls",
+      entityType: "AGENT",
+      entityId: agent.id,
+    });
+    expect(await promiseOf(subscription.entityId)).toBe("agent-1");
+    expect(await promiseOf(subscription.attempts)).toBe(3);
+    expect(await promiseOf(subscription.attemptsIntervalSeconds)).toBe(10);
+  });
+
+  test("lookups keep their rules: exact names, and a message naming the closest", async () => {
     await expect(getAgent({ name: "Sales Agnet" })).rejects.toThrow(
       'getAgent: no agent named "Sales Agnet" in organization "mock-organization" (romulusMocks fixtures)',
     );
+  });
+});
+
+describe("with mocks of your own", () => {
+  const created: pulumi.runtime.MockResourceArgs[] = [];
+
+  beforeAll(async () => {
+    await pulumi.runtime.setMocks({
+      // Each data source has a token: romulus:index:getAgent, romulus:index:getAgents, ...
+      call: (args) =>
+        args.token === "romulus:index:getAgent" ? { id: "agent-1", name: args.inputs.name } : args.inputs,
+      newResource: (args) => {
+        created.push(args);
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+    });
+  });
+
+  test("a data source is answered by the mocks' call, a resource gets the provider's defaults", async () => {
+    expect(await getAgent({ name: "Sales Agent" })).toEqual({ id: "agent-1", name: "Sales Agent" });
+    const subscription = new WebhookSubscription("calls", {
+      event: "AGENT_CALL_COMPLETED",
+      url: "https://hooks.example.com/calls",
+      entityId: getAgentOutput({ name: "Sales Agent" }).id,
+      entityType: "AGENT",
+    });
+    expect(await promiseOf(subscription.status)).toBe("ACTIVE");
+    expect(created.map((r) => r.inputs)).toEqual([
+      expect.objectContaining({ entityId: "agent-1", attempts: 3, attemptsIntervalSeconds: 10, status: "ACTIVE" }),
+    ]);
   });
 });
