@@ -103,7 +103,7 @@ describe("resources: the check pulumi preview runs", () => {
       'WebhookSubscription "hook": WebhookSubscription has no property "eventType"',
     ],
   ])("%s fails the program with the provider's message, and nothing is registered", async (_what, declare, message) => {
-    const failures = await programFailures(declare);
+    const failures = await programFailures<pulumi.Resource>(declare);
     expect(failures).toEqual([expect.stringContaining(message)]);
     expect(created).toEqual([]);
   });
