@@ -23,7 +23,10 @@ export class WebhookSubscriptions extends Section {
     return this.call("GET", ONE, `/v1/webhook-subscriptions/${seg(id)}`, { schema: webhookSubscription });
   }
 
-  /** Created ACTIVE: the create body has no `status` (disable one with `update`). */
+  /**
+   * Created ACTIVE: the create body has no `status`. A `status` of ACTIVE is dropped; any other fails
+   * before sending (disable a subscription with `update`).
+   */
   async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
     const endpoint = "/v1/webhook-subscriptions";
     return this.call("POST", endpoint, endpoint, {
