@@ -54,8 +54,8 @@ export class WebhookSubscriptions extends Section {
 }
 
 /**
- * The create body has no `status` (reference, "Creates Webhook Subscription"; api-notes: "status is ACTIVE
- * on creation"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
+ * The create body has no `status` (reference, "Creates Webhook Subscription"; docs/API-NOTES.md, "Webhook
+ * subscriptions"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
  * does, as a caller building create and update bodies from one description may send it: it is dropped.
  * Any other status would be silently ignored by the API, so it is refused. (The provider leaves `status`
  * out of creates: it is an `updateOnly` field there.)

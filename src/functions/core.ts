@@ -10,7 +10,7 @@ import { type Provider, providerSettings } from "../resources/provider";
 /**
  * The machinery every data source shares: where a lookup goes (explicit provider, stack configuration,
  * environment variables), one listing per kind per program run however many lookups ask for it, and the
- * matching rules with their error messages. Dynamic providers cannot serve invokes (design.md), so data
+ * matching rules with their error messages. A dynamic provider serves resources only, never invokes, so data
  * sources run here, in the program process, as plain functions plus an `…Output` twin.
  */
 

@@ -3,7 +3,7 @@ import { id, openEnum, timestamp } from "./common";
 
 /**
  * The reference shows one example of each (`OUTBOUND`, `CONFIGURED`) and lists neither: these are the
- * values an agent is known to take (docs/API-NOTES.md, "Agent types and statuses"). The API may add
+ * values an agent is known to take (docs/API-NOTES.md, "Agents"). The API may add
  * others, so responses accept any string.
  */
 export const AGENT_TYPES = ["INBOUND", "OUTBOUND"] as const;
