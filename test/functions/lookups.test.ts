@@ -16,6 +16,7 @@ import {
   getWhatsAppBots,
   getWhatsAppTemplate,
   RomulusLookupError,
+  resetLookupCache,
 } from "../../src/functions";
 import type { Agent } from "../../src/models/agents";
 import type { RobocallConfiguration } from "../../src/models/robocalls";
@@ -125,7 +126,20 @@ describe("getAgents", () => {
     expect(outbound.agents.map((a) => a.name).sort()).toEqual(["Appointment Agent", "Sales Agent"]);
     const configuredItalian = await getAgents({ type: "OUTBOUND", status: "DRAFT", language: "it" });
     expect(configuredItalian.agents.map((a) => a.name)).toEqual(["Appointment Agent"]);
-    expect((await getAgents({ status: "ARCHIVED" })).agents).toEqual([]);
+    expect((await getAgents({ type: "INBOUND", status: "DRAFT" })).agents).toEqual([]);
+  });
+
+  test("an enum filter's typo fails, naming the documented values and those the agents have", async () => {
+    await expect(getAgents({ type: "OUTBOUD" })).rejects.toThrow(
+      'getAgents: `type` "OUTBOUD" is not one of INBOUND, OUTBOUND (compared ignoring case)',
+    );
+    await expect(getAgents({ status: "ARCHIVED" })).rejects.toThrow(
+      'getAgents: `status` "ARCHIVED" is not one of CONFIGURED, DRAFT (compared ignoring case)',
+    );
+    // A value the API has added since is accepted once an agent has it.
+    await insertOverHttp(emulator.server, org, "agents", { name: "Old Agent", type: "OUTBOUND", status: "ARCHIVED" });
+    resetLookupCache();
+    expect((await getAgents({ status: "archived" })).agents.map((a) => a.name)).toEqual(["Old Agent"]);
   });
 });
 
