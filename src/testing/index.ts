@@ -4,6 +4,9 @@ import { type Fixtures, fixtureTarget, lookupNamed } from "../functions/core";
 import type { GetRobocallConfigurationResult } from "../functions/robocalls";
 import type { GetWhatsAppBotResult, WhatsAppTemplateResult } from "../functions/whatsapp";
 
+/** What fails a resource's registration under mocks when its inputs fail the check `pulumi preview` runs. */
+export { ResourceCheckError } from "../mocks";
+
 /**
  * `pulumi-romulus/testing`: mocks for unit tests written the Pulumi way (`pulumi.runtime.setMocks`).
  *
