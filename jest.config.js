@@ -9,6 +9,7 @@ module.exports = {
     // The examples import the package by its name, as a user's program does. In this repository that name
     // is the built package itself (tests of the examples run the shipped JavaScript, like test/support).
     "^pulumi-romulus$": "<rootDir>/dist/index.js",
+    "^pulumi-romulus/testing$": "<rootDir>/dist/testing/index.js",
     // One @pulumi/pulumi for every module of a test, even when an example folder has its own node_modules
     // (after `npm install` there): the harness's mocks live in this copy.
     "^@pulumi/pulumi$": "<rootDir>/node_modules/@pulumi/pulumi/index.js",

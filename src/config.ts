@@ -49,14 +49,21 @@ export const ENV_VARS = {
   allowInsecureHttp: "ROMULUS_ALLOW_INSECURE_HTTP",
 } as const;
 
-const FLAG_WORDS: Record<string, boolean> = { true: true, "1": true, yes: true, false: false, "0": false, no: false };
+const FLAG_WORDS = new Map([
+  ["true", true],
+  ["1", true],
+  ["yes", true],
+  ["false", false],
+  ["0", false],
+  ["no", false],
+]);
 
 /** The opt-in as a layer states it: a boolean, its text, or nothing (blank counts as nothing). */
 function flag(value: boolean | string | undefined, source: SettingsSource): boolean | undefined {
   if (typeof value === "boolean") return value;
   const text = present(value)?.toLowerCase();
   if (text === undefined) return undefined;
-  const parsed = FLAG_WORDS[text];
+  const parsed = FLAG_WORDS.get(text);
   if (parsed === undefined) {
     throw new RomulusError(
       `allowInsecureHttp from ${source} is ${JSON.stringify(value)}; expected true or false (or 1 or 0)`,
@@ -65,20 +72,42 @@ function flag(value: boolean | string | undefined, source: SettingsSource): bool
   return parsed;
 }
 
+/**
+ * A missing key is explained with the ways open to whoever asked: a Pulumi program (resources, data
+ * sources) can use the stack configuration; a plain client user has never heard of it.
+ */
 export const MISSING_KEY_MESSAGE =
   "No Romulus API key configured. Set it in one of three ways: " +
   "`pulumi config set --secret romulus:apiKey <key>` (stack configuration), " +
-  "the `apiKey` option of the Provider (or of RomulusClient), " +
+  "the `apiKey` of an explicit Provider, " +
   "or the ROMULUS_API_KEY environment variable.";
+
+export const CLIENT_MISSING_KEY_MESSAGE =
+  "No Romulus API key configured: pass the `apiKey` option (new RomulusClient({ apiKey })) " +
+  "or set the ROMULUS_API_KEY environment variable.";
+
+/** An explicit Provider's settings are all its data sources read, besides the environment variables. */
+export const PROVIDER_MISSING_KEY_MESSAGE =
+  "No Romulus API key configured for this Provider: give it `apiKey` " +
+  '(new Provider(name, { apiKey: config.requireSecret("...") })) or set the ROMULUS_API_KEY environment variable.';
+
+/** Who asks for settings without a stack configuration: `RomulusClient`, or an explicit `Provider`. */
+export type ExplicitSource = "client" | "provider";
 
 function present(value: string | undefined | null): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+/**
+ * `explicit` are options given in code: a `RomulusClient`'s, or a `Provider`'s when `explicitSource` says
+ * so. `stack` is given inside a Pulumi program or provider, which is what the message for a missing key
+ * speaks of.
+ */
 export function resolveSettings(
   explicit: RomulusSettings = {},
   stack?: StackConfigReader,
   env: NodeJS.ProcessEnv = process.env,
+  explicitSource: ExplicitSource = "client",
 ): ResolvedSettings {
   const layers: Array<[SettingsSource, RomulusSettings]> = [
     ["explicit options", explicit],
@@ -109,7 +138,15 @@ export function resolveSettings(
     layers.map(([source, s]) => flag(s.allowInsecureHttp, source)).find((v) => v !== undefined) ?? false;
 
   const keyLayer = layers.find(([, s]) => present(s.apiKey));
-  if (!keyLayer) throw new RomulusError(MISSING_KEY_MESSAGE);
+  if (!keyLayer) {
+    throw new RomulusError(
+      stack
+        ? MISSING_KEY_MESSAGE
+        : explicitSource === "provider"
+          ? PROVIDER_MISSING_KEY_MESSAGE
+          : CLIENT_MISSING_KEY_MESSAGE,
+    );
+  }
 
   // The first layer that says anything about where to go decides it; within a layer, endpoint wins.
   const whereLayer = layers.find(([, s]) => present(s.endpoint) || present(s.environment));

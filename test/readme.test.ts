@@ -85,6 +85,12 @@ const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }>
     uses: "../../examples/webhook-receiver/receiver",
   },
   {
+    // A test itself: the unit test a user writes, run by jest as it stands.
+    file: "test/functions/user-unit-test.test.ts",
+    suite: "test/functions/user-unit-test.test.ts",
+    uses: 'from "pulumi-romulus/testing"',
+  },
+  {
     file: "examples/client/list-agents.ts",
     suite: "test/client/readme-example.test.ts",
     uses: '"examples", "client", "list-agents.ts"',

@@ -23,6 +23,11 @@ export class AgentCallTasks extends Section {
     );
   }
 
+  /**
+   * Creates a call task; checked before sending: an E.164 number, retry delays of 60 to 172800 s, times
+   * HH:mm, known day names. The answer spells some fields differently from the request (`attempt_delay`,
+   * `time_ranges`, `metadata.external_metadata`).
+   */
   async create(agentId: string, body: AgentCallTaskRequest): Promise<AgentCallTask> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call-tasks";
     return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call-tasks`, {
@@ -31,6 +36,7 @@ export class AgentCallTasks extends Section {
     });
   }
 
+  /** Terminates one call task. */
   async terminate(callTaskId: string): Promise<void> {
     await this.call(
       "PUT",
@@ -42,7 +48,10 @@ export class AgentCallTasks extends Section {
     );
   }
 
-  /** Terminates every active task for the number. The reference shows both PUT and POST; PUT is idempotent. */
+  /**
+   * Terminates every active task for the number, which must be E.164 (checked before sending). The
+   * reference shows both PUT and POST; this sends PUT, which is safe to repeat.
+   */
   async terminateByPhone(contactPhoneNumber: string): Promise<void> {
     const endpoint = "/v1/ai-agents/agents/call-tasks/terminate";
     await this.call("PUT", endpoint, endpoint, {

@@ -11,7 +11,11 @@ import type { QueryValue } from "./core/transport";
 import { Section, seg } from "./section";
 
 export class Calls extends Section {
-  /** Starts an outbound call. An invalid number is answered with a FAILED call object, not an HTTP error. */
+  /**
+   * Starts an outbound call. `to` must be E.164: a number in another format fails here with a
+   * `RequestValidationError`, before any request. A well-formed number the API cannot call is answered
+   * with a call object whose `status` is FAILED and whose `error_message` says why, not an HTTP error.
+   */
   async create(agentId: string, body: OutboundCallRequest): Promise<Call> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call";
     return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call`, {

@@ -8,7 +8,10 @@ import {
 import { Section, seg } from "./section";
 
 export class Campaigns extends Section {
-  /** Adds a call task per recipient. Invalid rows are still created, with `import_errors`. */
+  /**
+   * Adds a call task per recipient (at least one, checked before sending). Rows are not validated here:
+   * the API creates every row, and one with a bad or missing number comes back with `import_errors`.
+   */
   async createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks";
     return this.call("POST", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks`, {
@@ -17,6 +20,7 @@ export class Campaigns extends Section {
     });
   }
 
+  /** Terminates the campaign's tasks for one number, which must be E.164 (checked before sending). */
   async terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks/terminate";
     return this.call("PUT", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks/terminate`, {

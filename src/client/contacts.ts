@@ -16,13 +16,14 @@ export class Contacts extends Section {
     return this.call("GET", ONE, `/v2/contacts/${seg(contactId)}`, { schema: contact });
   }
 
-  /** Every contact matching the filters (AND-ed), 200 per page. */
+  /** Every contact matching the filters (AND-ed), 200 per page unless `options.pageSize` says otherwise. */
   search(filters: ContactSearchFilters = {}, options?: PaginatorOptions): Paginator<Contact> {
     const endpoint = "/v2/contacts/search";
     const body = this.body(contactSearchFilters, filters, "POST", endpoint);
     return this.v2Search(endpoint, endpoint, contact, body, { pageSize: DEFAULT_V2_PAGE_SIZE, ...options });
   }
 
+  /** Creates a contact; phone numbers must be E.164 and labels known (checked before sending). */
   async create(body: ContactRequest): Promise<Contact> {
     return this.call("POST", "/v2/contacts", "/v2/contacts", {
       body: this.body(contactRequest, body, "POST", "/v2/contacts"),
@@ -38,6 +39,7 @@ export class Contacts extends Section {
     });
   }
 
+  /** Deletes the contact with its phones, emails and addresses; a contact that does not exist is a NotFoundError. */
   async delete(contactId: string): Promise<void> {
     await this.call("DELETE", ONE, `/v2/contacts/${seg(contactId)}`);
   }

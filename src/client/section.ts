@@ -5,7 +5,7 @@ import { Paginator, type PaginatorOptions } from "./core/pagination";
 import type { HttpMethod, QueryValue, Transport } from "./core/transport";
 import { validateRequest } from "./core/transport";
 
-/** Encodes an id for a path segment; ids are opaque strings (api-notes.md, "Identifiers"). */
+/** Encodes an id for a path segment; ids are opaque strings (docs/API-NOTES.md, "Identifiers"). */
 export function seg(id: string | number): string {
   return encodeURIComponent(String(id));
 }

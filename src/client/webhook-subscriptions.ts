@@ -23,7 +23,10 @@ export class WebhookSubscriptions extends Section {
     return this.call("GET", ONE, `/v1/webhook-subscriptions/${seg(id)}`, { schema: webhookSubscription });
   }
 
-  /** Created ACTIVE: the create body has no `status` (disable one with `update`). */
+  /**
+   * Created ACTIVE: the create body has no `status`. A `status` of ACTIVE is dropped; any other fails
+   * before sending (disable a subscription with `update`).
+   */
   async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
     const endpoint = "/v1/webhook-subscriptions";
     return this.call("POST", endpoint, endpoint, {
@@ -51,8 +54,8 @@ export class WebhookSubscriptions extends Section {
 }
 
 /**
- * The create body has no `status` (reference, "Creates Webhook Subscription"; api-notes: "status is ACTIVE
- * on creation"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
+ * The create body has no `status` (reference, "Creates Webhook Subscription"; docs/API-NOTES.md, "Webhook
+ * subscriptions"), so it would be an unknown key. A body that says ACTIVE asks for exactly what creation
  * does, as a caller building create and update bodies from one description may send it: it is dropped.
  * Any other status would be silently ignored by the API, so it is refused. (The provider leaves `status`
  * out of creates: it is an `updateOnly` field there.)

@@ -15,6 +15,10 @@ export class WhatsApp extends Section {
     return this.springList(endpoint, endpoint, whatsAppBot, {}, options);
   }
 
+  /**
+   * Sends a template message to `recipient` (E.164). `parameters` fill the template's header and body
+   * components only, as the API supports; both are checked before sending.
+   */
   async sendTemplateMessage(body: TemplateMessageRequest): Promise<{ success: boolean }> {
     const endpoint = "/v1/messengers/whatsapp/template-message";
     return this.call("POST", endpoint, endpoint, {

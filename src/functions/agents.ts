@@ -1,14 +1,15 @@
-import type { Agent } from "../models/agents";
+import { AGENT_STATUSES, AGENT_TYPES, type Agent } from "../models/agents";
+import type { OpenEnum } from "../models/common";
 import { declareLookups, type LookupInputs, opt, sameEnum } from "./core";
 
 /** An AI agent as the data sources return it: the API's fields in camelCase, like the resources. */
 export interface GetAgentResult {
   id: string;
   name: string;
-  /** e.g. `OUTBOUND`, `INBOUND`. */
-  type?: string;
-  /** e.g. `CONFIGURED`, `DRAFT`. */
-  status?: string;
+  /** `OUTBOUND`, `INBOUND`, or a value the API has added since. */
+  type?: OpenEnum<(typeof AGENT_TYPES)[number]>;
+  /** `CONFIGURED`, `DRAFT`, or a value the API has added since. */
+  status?: OpenEnum<(typeof AGENT_STATUSES)[number]>;
   /** e.g. `EN`. */
   language?: string;
   defaultTimezone?: string;
@@ -19,6 +20,8 @@ export interface GetAgentResult {
   firstMessage?: string;
   prompt?: string;
   maxPromptSize?: number;
+  /** The agent's license as the API sends it; the reference leaves its shape undocumented (`null` there). */
+  license?: unknown;
   createdAt?: string;
   updatedAt?: string;
 }
@@ -32,10 +35,16 @@ export interface GetAgentArgs {
 
 export interface GetAgentOutputArgs extends LookupInputs<GetAgentArgs> {}
 
-/** Filters, each compared ignoring case; all agents when none is given. */
+/**
+ * Filters, each compared ignoring case; all agents when none is given. `type` and `status` must be a
+ * documented value or one an agent of the organization has: a typo (`OUTBOUD`) fails, naming the values.
+ */
 export interface GetAgentsArgs {
-  type?: string;
-  status?: string;
+  /** `INBOUND` or `OUTBOUND`. */
+  type?: OpenEnum<(typeof AGENT_TYPES)[number]>;
+  /** `CONFIGURED` or `DRAFT`. */
+  status?: OpenEnum<(typeof AGENT_STATUSES)[number]>;
+  /** A language code as the agents carry it, e.g. `EN`; any value, since languages are not a closed list. */
   language?: string;
 }
 
@@ -60,6 +69,7 @@ function toResult(a: Agent): GetAgentResult {
     firstMessage: opt(a.first_message),
     prompt: opt(a.prompt),
     maxPromptSize: opt(a.max_prompt_size),
+    license: opt(a.license),
     createdAt: opt(a.created_at),
     updatedAt: opt(a.updated_at),
   };
@@ -77,12 +87,14 @@ const agents = declareLookups<Agent, GetAgentArgs, GetAgentOutputArgs, GetAgentR
 });
 
 // An Output's filters may resolve to `null`: treated as absent, like a filter left out.
-const filteredAgents = agents.filtered<GetAgentsArgs, GetAgentsOutputArgs>(
-  (f, a) =>
+const filteredAgents = agents.filtered<GetAgentsArgs, GetAgentsOutputArgs>({
+  keep: (f, a) =>
     sameEnum(f.type ?? undefined, a.type) &&
     sameEnum(f.status ?? undefined, a.status) &&
     sameEnum(f.language ?? undefined, a.language),
-);
+  enums: { type: AGENT_TYPES, status: AGENT_STATUSES },
+  itemsOf: (result) => result.agents,
+});
 
 /**
  * An AI agent by id or by exact name. Agents are configured in the Romulus dashboard; look them up by name

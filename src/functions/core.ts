@@ -4,12 +4,13 @@ import { RomulusClient } from "../client/client";
 import { BadRequestError, RomulusError } from "../client/core/errors";
 import { DEFAULT_V1_PAGE_SIZE, type Paginator, type PaginatorOptions } from "../client/core/pagination";
 import { type ResolvedSettings, type RomulusSettings, resolveSettings, type StackConfigReader } from "../config";
+import { mocksInstalled, type OutputState } from "../mocks";
 import { type Provider, providerSettings } from "../resources/provider";
 
 /**
  * The machinery every data source shares: where a lookup goes (explicit provider, stack configuration,
  * environment variables), one listing per kind per program run however many lookups ask for it, and the
- * matching rules with their error messages. Dynamic providers cannot serve invokes (design.md), so data
+ * matching rules with their error messages. A dynamic provider serves resources only, never invokes, so data
  * sources run here, in the program process, as plain functions plus an `…Output` twin.
  */
 
@@ -38,6 +39,17 @@ export interface Target {
   /** A hash of endpoint and key: a cache key that reveals neither. */
   readonly identity: string;
   client(): RomulusClient;
+  /** Listings given by a unit test (`romulusMocks`) instead of the API: no client, no request. */
+  readonly fixtures?: Fixtures;
+}
+
+/**
+ * What `romulusMocks` answers lookups from: each kind's objects (by its `LookupKind.key`) in the data
+ * sources' result shape, and the organization.
+ */
+export interface Fixtures {
+  readonly listings: Readonly<Record<string, readonly Named[]>>;
+  readonly organizationId: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -75,12 +87,6 @@ function explicitSettings(provider: pulumi.ProviderResource): pulumi.Output<Romu
   return settings;
 }
 
-/** What an Output is made of at runtime; the public typings hide it, and `pulumi.unsecret` relies on it too. */
-interface OutputState<T> {
-  isKnown: PromiseLike<boolean>;
-  promise(): Promise<T>;
-}
-
 /**
  * The value of the explicit provider's settings, for the plain (Promise) variants. During a preview they
  * can be unknown (an endpoint taken from a resource not created yet): only the `…Output` variants can wait
@@ -106,7 +112,9 @@ async function knownSettings(settings: pulumi.Output<RomulusSettings>): Promise<
  * configuration, then the environment variables. Environment variables are read now, never captured.
  */
 export function targetFor(explicit: RomulusSettings | undefined): Target {
-  const settings = explicit ? resolveSettings(explicit, undefined, process.env) : resolveSettings({}, stackConfig);
+  const settings = explicit
+    ? resolveSettings(explicit, undefined, process.env, "provider")
+    : resolveSettings({}, stackConfig);
   const identity = createHash("sha256").update(`${settings.baseUrl}\n${settings.apiKey}`).digest("hex");
   let client: RomulusClient | undefined;
   return {
@@ -123,18 +131,59 @@ export function targetFor(explicit: RomulusSettings | undefined): Target {
   };
 }
 
+/**
+ * A target that answers from fixtures (`romulusMocks`): the lookups' own matching and messages, over
+ * objects given in the data sources' result shape, with no client and no request.
+ */
+export function fixtureTarget(fixtures: Fixtures): Target {
+  return {
+    settings: { apiKey: "", baseUrl: "", environment: "custom", apiKeySource: "explicit options" },
+    identity: "fixtures",
+    client() {
+      throw new RomulusLookupError("a lookup answered from fixtures has no client");
+    },
+    fixtures,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // The two shapes of every data source
 
+/** The token a data source answers to under `setMocks`, in a mocks' `call`: `romulus:index:getAgent`. */
+export const tokenOf = (fn: string): string => `romulus:index:${fn}`;
+
+/**
+ * Under `setMocks`, a data source is an invoke that the mocks' `call` answers, as for any provider: its
+ * arguments checked first (what fails before any request fails under mocks too), then sent, with the
+ * explicit provider when there is one, so the mocks can tell organizations apart.
+ */
+function invokeMocks<A, R>(name: string, lookup: Lookup<A, R>, args: A, opts: LookupOptions | undefined): Promise<R> {
+  lookup.check?.(args);
+  const provider = explicitProvider(opts);
+  if (provider) explicitSettings(provider);
+  return pulumi.runtime
+    .invoke(tokenOf(name), withoutUnset(args), { ...opts, provider })
+    .then((result) => lookup.answered?.(args, result as R) ?? (result as R));
+}
+
+/** Arguments as an invoke sends them: what is unset left out, as the wire would drop it anyway. */
+function withoutUnset<A>(args: A): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries((args ?? {}) as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null),
+  );
+}
+
 /** The Promise variant: `await getAgent({ name })`. */
 export async function invoke<A, R>(
-  find: (args: A, target: Target) => Promise<R>,
+  name: string,
+  lookup: Lookup<A, R>,
   args: A,
   opts: LookupOptions | undefined,
 ): Promise<R> {
+  if (mocksInstalled()) return invokeMocks(name, lookup, args, opts);
   const provider = explicitProvider(opts);
   const explicit = provider ? await knownSettings(explicitSettings(provider)) : undefined;
-  return find(args, targetFor(explicit));
+  return lookup.find(args, targetFor(explicit));
 }
 
 /**
@@ -142,24 +191,44 @@ export async function invoke<A, R>(
  * result, as Pulumi's own `…Output` functions do.
  */
 export function invokeOutput<A, R>(
-  find: (args: A, target: Target) => Promise<R>,
+  name: string,
+  lookup: Lookup<A, R>,
   args: LookupInputs<A>,
   opts: LookupOptions | undefined,
 ): pulumi.Output<R> {
+  // `pulumi.output` unwraps nested Inputs; TypeScript cannot see that Unwrap<LookupInputs<A>> is A.
+  const inputs = pulumi.output(args) as unknown as pulumi.Output<A>;
+  if (mocksInstalled()) {
+    return inputs.apply((a) => invokeMocks(name, lookup, a, opts)) as unknown as pulumi.Output<R>;
+  }
   const provider = explicitProvider(opts);
   // The provider's key is a secret, and `apply` would make everything derived from it secret too. Results
   // carry no credential, so the settings are unsecreted here, where they only feed the lookup: the result's
   // secretness follows the arguments alone (a secret name keeps the result secret).
   const explicit = provider ? pulumi.unsecret(explicitSettings(provider)) : undefined;
-  // `pulumi.output` unwraps nested Inputs; TypeScript cannot see that Unwrap<LookupInputs<A>> is A.
-  const inputs = pulumi.output(args) as unknown as pulumi.Output<A>;
   return pulumi
     .all([inputs, pulumi.output(explicit)])
-    .apply(([a, settings]) => find(a as A, targetFor(settings))) as unknown as pulumi.Output<R>;
+    .apply(([a, settings]) => lookup.find(a as A, targetFor(settings))) as unknown as pulumi.Output<R>;
 }
 
 /** What a data source does once its target is known. */
 export type Find<A, R> = (args: A, target: Target) => Promise<R>;
+
+/** A data source's work, in the parts that run with and without mocks. */
+export interface Lookup<A, R> {
+  find: Find<A, R>;
+  /** What is wrong with the arguments themselves, thrown before any request (and before the mocks). */
+  check?: (args: A) => void;
+  /** Checks a mocks' answer can settle (an enum filter's value against the objects answered). */
+  answered?: (args: A, result: R) => R | undefined;
+}
+
+/** Every data source by name, for `romulusMocks`, which runs the real lookups over its fixtures. */
+const lookups = new Map<string, Lookup<never, unknown>>();
+
+export function lookupNamed(name: string): Lookup<unknown, unknown> | undefined {
+  return lookups.get(name) as Lookup<unknown, unknown> | undefined;
+}
 
 /**
  * A data source in both shapes. `OA` is the `…OutputArgs` interface of the public API: named here (not
@@ -190,32 +259,44 @@ function named<F extends (...args: never[]) => unknown>(name: string, fn: F): F 
   return Object.defineProperty(fn, "name", { value: name });
 }
 
-/** `name` (the Promise variant) and `nameOutput` from one `find`. */
-export function dataSource<A, OA extends LookupInputs<A>, R>(name: string, find: Find<A, R>): DataSource<A, OA, R> {
+function register<A, R>(name: string, lookup: Lookup<A, R> | Find<A, R>): Lookup<A, R> {
+  const full = typeof lookup === "function" ? { find: lookup } : lookup;
+  lookups.set(name, full as Lookup<never, unknown>);
+  return full;
+}
+
+/** `name` (the Promise variant) and `nameOutput` from one lookup. */
+export function dataSource<A, OA extends LookupInputs<A>, R>(
+  name: string,
+  lookup: Lookup<A, R> | Find<A, R>,
+): DataSource<A, OA, R> {
+  const l = register(name, lookup);
   return {
-    plain: named(name, (args: A, opts?: LookupOptions) => invoke(find, args, opts)),
-    output: named(`${name}Output`, (args: OA, opts?: LookupOptions) => invokeOutput(find, args, opts)),
+    plain: named(name, (args: A, opts?: LookupOptions) => invoke(name, l, args, opts)),
+    output: named(`${name}Output`, (args: OA, opts?: LookupOptions) => invokeOutput(name, l, args, opts)),
   };
 }
 
 /** {@link dataSource} for a function whose arguments default to `{}`. */
 export function optionalArgsDataSource<A extends object, OA extends LookupInputs<A>, R>(
   name: string,
-  find: Find<A, R>,
+  lookup: Lookup<A, R> | Find<A, R>,
 ): OptionalArgsDataSource<A, OA, R> {
+  const l = register(name, lookup);
   return {
-    plain: named(name, (args?: A, opts?: LookupOptions) => invoke(find, args ?? ({} as A), opts)),
+    plain: named(name, (args?: A, opts?: LookupOptions) => invoke(name, l, args ?? ({} as A), opts)),
     output: named(`${name}Output`, (args?: OA, opts?: LookupOptions) =>
-      invokeOutput(find, args ?? ({} as LookupInputs<A>), opts),
+      invokeOutput(name, l, args ?? ({} as LookupInputs<A>), opts),
     ),
   };
 }
 
 /** {@link dataSource} for a function of the options alone. */
 export function noArgsDataSource<R>(name: string, find: Find<object, R>): NoArgsDataSource<R> {
+  const l = register(name, find);
   return {
-    plain: named(name, (opts?: LookupOptions) => invoke(find, {}, opts)),
-    output: named(`${name}Output`, (opts?: LookupOptions) => invokeOutput(find, {}, opts)),
+    plain: named(name, (opts?: LookupOptions) => invoke(name, l, {}, opts)),
+    output: named(`${name}Output`, (opts?: LookupOptions) => invokeOutput(name, l, {}, opts)),
   };
 }
 
@@ -300,11 +381,13 @@ export interface LookupKind<T extends Named> {
 
 /** Every object of a kind, every page; callers get the shared array and must not change it. */
 export function listAll<T extends Named>(target: Target, kind: LookupKind<T>): Promise<readonly T[]> {
+  if (target.fixtures) return Promise.resolve((target.fixtures.listings[kind.key] ?? []) as readonly T[]);
   return once(target, kind.key, () => walkAllPages((options) => kind.list(target.client(), options)));
 }
 
 /** The organization the key belongs to (`/v1/me`), fetched once per run like a listing. */
 export function organizationId(target: Target): Promise<string> {
+  if (target.fixtures) return Promise.resolve(target.fixtures.organizationId);
   return once(target, "organization", async () => (await target.client().me()).organization_id);
 }
 
@@ -319,6 +402,7 @@ export const quote = (s: string): string => JSON.stringify(s);
  * fails the message just goes without it.
  */
 export async function whereText(target: Target): Promise<string> {
+  if (target.fixtures) return `in organization ${quote(target.fixtures.organizationId)} (romulusMocks fixtures)`;
   const { environment, baseUrl } = target.settings;
   const endpoint = environment === "custom" ? `endpoint ${baseUrl}` : environment;
   const organization = await organizationId(target).catch(() => undefined);
@@ -462,6 +546,20 @@ export interface LookupSpec<T extends Named, R, L> extends LookupKind<T> {
   allResult(results: R[]): L;
 }
 
+/** How a plural data source filters its objects. */
+export interface Filters<F, T, L> {
+  /** Whether an object passes the filters; every object passes when none is given. */
+  keep(filters: F, item: T): boolean;
+  /**
+   * Filters whose values are a closed list: each is checked against the documented values and the values
+   * the objects listed have (the API may grow new ones), ignoring case, so a typo fails instead of
+   * silently matching nothing.
+   */
+  enums?: { readonly [K in keyof F]?: readonly string[] };
+  /** The objects of a result, for checking an answer given by the mocks. */
+  itemsOf(result: L): readonly object[];
+}
+
 /** The data sources of one kind; each file exports them under their public names and doc comments. */
 export interface Lookups<T extends Named, A extends Selector, OA extends LookupInputs<A>, R, L> {
   /** The kind, for lookups of its own built on {@link findOne} (a bot's templates). */
@@ -470,10 +568,37 @@ export interface Lookups<T extends Named, A extends Selector, OA extends LookupI
   readonly one: DataSource<A, OA, R>;
   /** Every object. */
   readonly all: NoArgsDataSource<L>;
-  /** The objects for which `keep(filters, object)` holds; every object without filters. */
-  filtered<F extends object, OF extends LookupInputs<F>>(
-    keep: (filters: F, item: T) => boolean,
-  ): OptionalArgsDataSource<F, OF, L>;
+  /** The objects that pass the filters; every object without filters. */
+  filtered<F extends object, OF extends LookupInputs<F>>(filters: Filters<F, T, L>): OptionalArgsDataSource<F, OF, L>;
+}
+
+/**
+ * A filter value outside its list fails, naming the values it may take: the documented ones and those the
+ * objects at hand have (all of them in a real lookup, the mocks' answer under mocks). Without objects, only
+ * the type is checked.
+ */
+function checkEnums<F extends object>(
+  fn: string,
+  enums: Filters<F, never, never>["enums"],
+  filters: F,
+  items: readonly object[] | undefined,
+): void {
+  for (const [key, documented] of Object.entries(enums ?? {}) as [string, readonly string[]][]) {
+    const value = (filters as Record<string, unknown>)[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== "string") throw new RomulusLookupError(`${fn}: \`${key}\` must be a string`);
+    if (!items) continue;
+    const held = items.map((item) => (item as Record<string, unknown>)[key]).filter((v) => typeof v === "string");
+    const allowed: string[] = [];
+    for (const v of [...documented, ...(held as string[])]) {
+      if (!allowed.some((a) => a.toLowerCase() === v.toLowerCase())) allowed.push(v);
+    }
+    if (!allowed.some((a) => a.toLowerCase() === value.toLowerCase())) {
+      throw new RomulusLookupError(
+        `${fn}: \`${key}\` ${quote(value)} is not one of ${allowed.join(", ")} (compared ignoring case)`,
+      );
+    }
+  }
 }
 
 /**
@@ -484,16 +609,31 @@ export function declareLookups<T extends Named, A extends Selector, OA extends L
   spec: LookupSpec<T, R, L>,
 ): Lookups<T, A, OA, R, L> {
   const spelling = byIdOrName(spec.fn);
+  // Fixtures are results already; a copy, so a result never shares objects with the listing.
+  const toResult = (target: Target, item: T): R =>
+    target.fixtures ? (structuredClone(item) as unknown as R) : spec.toResult(item);
   const results = async (target: Target, keep: (item: T) => boolean = () => true) =>
-    spec.allResult((await listAll(target, spec)).filter(keep).map((item) => spec.toResult(item)));
+    spec.allResult((await listAll(target, spec)).filter(keep).map((item) => toResult(target, item)));
   return {
     kind: spec,
-    one: dataSource<A, OA, R>(spec.fn, async (args, target) =>
-      spec.toResult(await findOne(spelling, target, spec, selectorOf(spelling, args))),
-    ),
+    one: dataSource<A, OA, R>(spec.fn, {
+      check: (args) => selectorOf(spelling, args),
+      find: async (args, target) => toResult(target, await findOne(spelling, target, spec, selectorOf(spelling, args))),
+    }),
     all: noArgsDataSource(spec.allFn, (_args, target) => results(target)),
-    filtered: <F extends object, OF extends LookupInputs<F>>(keep: (filters: F, item: T) => boolean) =>
-      optionalArgsDataSource<F, OF, L>(spec.allFn, (filters, target) => results(target, (item) => keep(filters, item))),
+    filtered: <F extends object, OF extends LookupInputs<F>>({ keep, enums, itemsOf }: Filters<F, T, L>) =>
+      optionalArgsDataSource<F, OF, L>(spec.allFn, {
+        // Before the mocks answer, only what no answer can make right: a value that is not a string.
+        check: (filters) => checkEnums(spec.allFn, enums, filters, undefined),
+        find: async (filters, target) => {
+          checkEnums(spec.allFn, enums, filters, await listAll(target, spec));
+          return results(target, (item) => keep(filters, item));
+        },
+        answered: (filters, result) => {
+          checkEnums(spec.allFn, enums, filters, itemsOf(result));
+          return result;
+        },
+      }),
   };
 }
 

@@ -112,7 +112,8 @@ const bots = declareLookups<
 const languagesOf = (templates: readonly WhatsAppTemplate[]): string[] =>
   [...new Set(templates.map((t) => t.language ?? "(none)"))].sort();
 
-async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Promise<GetWhatsAppTemplateResult> {
+/** The arguments checked, as they are before any request: the bot's selector and the template's name. */
+function templateArgs(args: GetWhatsAppTemplateArgs) {
   const fn = "getWhatsAppTemplate";
   const name = args?.name ?? undefined;
   const language = args?.language ?? undefined;
@@ -121,6 +122,11 @@ async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Prom
   // The bot is picked by `botId`/`botName`, and a call suggested for it must still name the template.
   const spelling: SelectorSpelling = { fn, idKey: "botId", nameKey: "botName", others: { name, language } };
   const selector = selectorOf(spelling, { id: args.botId, name: args.botName });
+  return { fn, name, language, spelling, selector };
+}
+
+async function findTemplate(args: GetWhatsAppTemplateArgs, target: Target): Promise<GetWhatsAppTemplateResult> {
+  const { fn, name, language, spelling, selector } = templateArgs(args);
   const bot = await findOne(spelling, target, bots.kind, selector);
   // The bot as the caller named it, for the calls the messages below suggest.
   const botArgs = selector.id === undefined ? { botName: selector.name } : { botId: selector.id };
@@ -181,7 +187,7 @@ export const getWhatsAppBotsOutput = bots.all.output;
 
 const templates = dataSource<GetWhatsAppTemplateArgs, GetWhatsAppTemplateOutputArgs, GetWhatsAppTemplateResult>(
   "getWhatsAppTemplate",
-  findTemplate,
+  { check: templateArgs, find: findTemplate },
 );
 
 /**

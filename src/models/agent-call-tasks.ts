@@ -19,7 +19,7 @@ export const contactData = z.looseObject({
 });
 export type ContactData = z.infer<typeof contactData>;
 
-// Request and response use different shapes (api-notes.md, "Agent call tasks"):
+// Request and response use different shapes (docs/API-NOTES.md, "Agent call tasks"):
 // delay_sec -> attempt_delay, timeranges -> time_ranges, metadata[] -> metadata.external_metadata[].
 
 export const retryAttemptRequest = z.object({

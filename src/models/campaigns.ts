@@ -4,7 +4,7 @@ import { e164, id, timestamp } from "./common";
 /**
  * `POST /v1/call-campaigns/{id}/tasks`. Recipients' phone numbers are deliberately not validated here, nor
  * required: the API imports every row and reports a bad or missing number per row in `import_errors`
- * (import error 101, "Recipient phone number not specified"; api-notes.md, "Other sections").
+ * (import error 101, "Recipient phone number not specified"; docs/API-NOTES.md, "Calls, campaigns, robocalls, WhatsApp").
  */
 export const campaignRecipient = z.object({
   contact_phone_number: z.string().nullish(),

@@ -24,7 +24,7 @@ export function openEnum<const T extends readonly [string, ...string[]]>(
   return z.string();
 }
 
-/** Ids are opaque strings: some documented UUIDs are not valid hex (api-notes.md, "Identifiers"). */
+/** Ids are opaque strings: some documented UUIDs are not valid hex (docs/API-NOTES.md, "Identifiers"). */
 export const id = z.string().min(1);
 
 /** Timestamps are ISO 8601 strings as the API sends them; we never reformat them. */

@@ -12,8 +12,7 @@ export const WEBHOOK_DEFAULTS = { status: "ACTIVE", attempts: 3, attempts_interv
 /**
  * Bounds of `attempts` and `attempts_interval_seconds`. The reference gives neither a minimum nor a maximum
  * ("attempts number: amount of attempts before giving up", "attempts_interval_seconds number: interval
- * between attempts in seconds", defaults 3 and 10; api-notes.md, "Webhook subscriptions", adds only the
- * defaults). So only the bounds that follow from those words are enforced: whole numbers, at least one
+ * between attempts in seconds", defaults 3 and 10; docs/API-NOTES.md, "Webhook subscriptions"). So only the bounds that follow from those words are enforced: whole numbers, at least one
  * attempt (zero would never deliver), and an interval of at least one second (zero or less is no
  * interval). An upper bound would be invented, and refusing before sending a value the API may accept
  * (20 attempts, a day between them) is worse than letting the API answer: it blocks a valid configuration

@@ -19,6 +19,12 @@ export const whatsAppBot = z.looseObject({
 });
 export type WhatsAppBot = z.infer<typeof whatsAppBot>;
 
+/**
+ * The components a template message may fill parameters into: "Currently template parameters supported in
+ * header and body template components" (reference, "Send WhatsApp template message").
+ */
+export const TEMPLATE_PARAMETER_COMPONENTS = ["header", "body"] as const;
+
 export const templateMessageRequest = z.object({
   bot_id: z.string().min(1),
   template_id: z.string().min(1),
@@ -26,7 +32,9 @@ export const templateMessageRequest = z.object({
   parameters: z
     .array(
       z.object({
-        component: z.string(),
+        component: z.enum(TEMPLATE_PARAMETER_COMPONENTS, {
+          message: 'must be "header" or "body": the API takes template parameters only in those components',
+        }),
         component_parameters: z.array(z.object({ type: z.string(), text: z.string() })),
       }),
     )

@@ -1,5 +1,6 @@
 import type { RomulusClient } from "../client";
 import { isMaybeProcessedError, RomulusApiError } from "../client";
+import { setMessage } from "../client/core/message";
 import type { ApiObject, Failure, FieldSpec, ResourceDefinition } from "./define";
 import { containsUnknown, convertKeys, sameValue, toCamel, toSnake, withoutNulls } from "./values";
 
@@ -140,7 +141,7 @@ function inCamelCase(def: Definition, message: string): string {
  * and properties; only its message speaks the resource's terms.
  */
 export function inResourceTerms(def: Definition, error: unknown): unknown {
-  if (error instanceof RomulusApiError && error.status === 400) error.message = inCamelCase(def, error.message);
+  if (error instanceof RomulusApiError && error.status === 400) setMessage(error, inCamelCase(def, error.message));
   return error;
 }
 

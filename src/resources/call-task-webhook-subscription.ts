@@ -76,7 +76,7 @@ export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
     super(
       stub,
       name,
-      resourceProps(callTaskWebhookSubscriptionDefinition, args, SERVER_OUTPUTS),
+      resourceProps(callTaskWebhookSubscriptionDefinition, args, SERVER_OUTPUTS, name, opts),
       opts,
       "romulus",
       "CallTaskWebhookSubscription",

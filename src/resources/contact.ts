@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { orUndefined } from "../client";
 import { type Contact as ApiContact, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
-import type { RuleIssue } from "../models/webhook-subscriptions";
 import { defineResource } from "../provider/define";
 
 import stub = require("../provider/stubs/contact");
@@ -19,16 +18,6 @@ const withLabel = (v: unknown) => (v as Entry[]).map((e) => ({ ...e, label: e.la
 /** Sub-object ids are the server's; they never make a difference. */
 const withoutIds = (v: unknown) => (v as Entry[]).map(({ id: _id, ...rest }) => rest);
 const sortedUnique = (v: unknown) => [...new Set((v as string[]).map((s) => s.trim()))].sort();
-
-function duplicates(values: string[]): number[] {
-  const seen = new Set<string>();
-  const repeats: number[] = [];
-  values.forEach((v, i) => {
-    if (seen.has(v)) repeats.push(i);
-    seen.add(v);
-  });
-  return repeats;
-}
 
 /**
  * A contact (`/v2/contacts`). The API's PUT replaces the whole contact, so an update always sends the
@@ -92,14 +81,6 @@ export const contactDefinition = defineResource<ApiContact>({
       normalise: sortedUnique,
     },
   },
-  rules: (body) => {
-    const issues: RuleIssue[] = [];
-    const phones = ((body.phones as Entry[] | undefined) ?? []).map((p) => String(p.number));
-    for (const i of duplicates(phones)) issues.push({ path: `phones.${i}.number`, message: `repeats ${phones[i]}` });
-    const emails = ((body.emails as Entry[] | undefined) ?? []).map((e) => String(e.email).toLowerCase());
-    for (const i of duplicates(emails)) issues.push({ path: `emails.${i}.email`, message: `repeats ${emails[i]}` });
-    return issues;
-  },
   groups: [
     {
       // Tags given by name and by id come back as one list of tag objects: the contact matches when it
@@ -120,7 +101,13 @@ export const contactDefinition = defineResource<ApiContact>({
       },
     },
   ],
+  // Read-only: set by the server or a CRM sync, never sent and never compared, so they cause no diff.
   serverOutputs: (answer) => ({
+    externalId: answer.external_id,
+    crmName: answer.crm_name,
+    crmContactUrl: answer.crm_contact_url,
+    crmLogo: answer.crm_logo,
+    metadata: answer.metadata ?? {},
     source: answer.source,
     assignedTags: answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
     createdAt: answer.created_at,
@@ -161,7 +148,9 @@ export interface ContactAddress {
 export interface ContactArgs {
   firstName: pulumi.Input<string>;
   lastName?: pulumi.Input<string>;
+  /** In order; the same number may appear more than once, as the API allows. */
   phones?: pulumi.Input<pulumi.Input<ContactPhone>[]>;
+  /** In order; the same address may appear more than once, as the API allows. */
   emails?: pulumi.Input<pulumi.Input<ContactEmail>[]>;
   addresses?: pulumi.Input<pulumi.Input<ContactAddress>[]>;
   jobTitle?: pulumi.Input<string>;
@@ -175,7 +164,18 @@ export interface ContactArgs {
   importId?: pulumi.Input<string>;
 }
 
-const SERVER_OUTPUTS = ["source", "assignedTags", "createdAt", "updatedAt", "organizationId"] as const;
+const SERVER_OUTPUTS = [
+  "externalId",
+  "crmName",
+  "crmContactUrl",
+  "crmLogo",
+  "metadata",
+  "source",
+  "assignedTags",
+  "createdAt",
+  "updatedAt",
+  "organizationId",
+] as const;
 
 export class Contact extends pulumi.dynamic.Resource {
   declare readonly firstName: pulumi.Output<string>;
@@ -188,6 +188,16 @@ export class Contact extends pulumi.dynamic.Resource {
   declare readonly website: pulumi.Output<string | undefined>;
   declare readonly tags: pulumi.Output<string[]>;
   declare readonly tagIds: pulumi.Output<string[]>;
+  /** The contact's id in the external CRM it is synced from, if any. */
+  declare readonly externalId: pulumi.Output<string | undefined>;
+  /** The name of the CRM the contact was synced from, if any. */
+  declare readonly crmName: pulumi.Output<string | undefined>;
+  /** The contact's record in that CRM, if any. */
+  declare readonly crmContactUrl: pulumi.Output<string | undefined>;
+  /** The logo URL of that CRM, if any. */
+  declare readonly crmLogo: pulumi.Output<string | undefined>;
+  /** Key-value metadata attached to the contact (`{}` when none). */
+  declare readonly metadata: pulumi.Output<Record<string, unknown>>;
   /** API, INTEGRATION, IMPORT, USER, CHAT or INTERNAL; API for contacts created here. */
   declare readonly source: pulumi.Output<string>;
   /** Every tag the contact holds, with the ids the server gave them. */
@@ -197,7 +207,7 @@ export class Contact extends pulumi.dynamic.Resource {
   declare readonly organizationId: ResourceOutputs["organizationId"];
 
   constructor(name: string, args: ContactArgs, opts?: pulumi.CustomResourceOptions) {
-    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS), opts, "romulus", "Contact");
+    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS, name, opts), opts, "romulus", "Contact");
   }
 
   /** Reads an existing contact by id without managing it. */

@@ -127,7 +127,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     super(
       stub,
       name,
-      resourceProps(webhookSubscriptionDefinition, args, SERVER_OUTPUTS),
+      resourceProps(webhookSubscriptionDefinition, args, SERVER_OUTPUTS, name, opts),
       opts,
       "romulus",
       "WebhookSubscription",

@@ -176,11 +176,25 @@ describe("endpoints", () => {
 });
 
 describe("the API key", () => {
-  test("missing: the error names all three ways to set it", () => {
-    for (const make of [() => new RomulusClient(), () => resolveSettings({}, stack({}), {})]) {
+  test("missing, for a client user: the `apiKey` option and ROMULUS_API_KEY, and nothing about Pulumi", () => {
+    for (const make of [() => new RomulusClient(), () => resolveSettings({ endpoint: "https://x.example.com" })]) {
       const error = thrown(make);
-      expect(error.message).toContain("romulus:apiKey");
-      expect(error.message).toContain("`apiKey` option");
+      expect(error.message).toBe(
+        "No Romulus API key configured: pass the `apiKey` option (new RomulusClient({ apiKey })) " +
+          "or set the ROMULUS_API_KEY environment variable.",
+      );
+      expect(error.message).not.toMatch(/pulumi|romulus:apiKey|Provider/i);
+    }
+  });
+
+  test("missing, inside Pulumi (a stack configuration to read): the stack configuration first", () => {
+    for (const make of [
+      () => new RomulusClient({ stackConfig: stack({}) }),
+      () => resolveSettings({}, stack({}), {}),
+    ]) {
+      const error = thrown(make);
+      expect(error.message).toContain("`pulumi config set --secret romulus:apiKey <key>`");
+      expect(error.message).toContain("`apiKey` of an explicit Provider");
       expect(error.message).toContain("ROMULUS_API_KEY");
     }
   });

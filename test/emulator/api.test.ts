@@ -701,6 +701,28 @@ describe("WhatsApp", () => {
     });
     expect((badRecipient.body as Json).errors[0].field).toBe("recipient");
   });
+
+  test("template message parameters go in header and body components only, as documented", async () => {
+    const [sales] = emu.objects(seeded.org, "whatsapp-bots") as Json[];
+    const req = {
+      ...reference("whatsapp.template-message.request.json"),
+      bot_id: sales.id,
+      template_id: sales.templates[0].id,
+    };
+    const text = [{ type: "text", text: "Marco" }];
+    const header = { ...req, parameters: [{ component: "header", component_parameters: text }] };
+    expect(await ok(emu, "POST", "/v1/messengers/whatsapp/template-message", header)).toEqual({ success: true });
+    for (const component of ["footer", "buttons", "BODY"]) {
+      const refused = await call(emu, "POST", "/v1/messengers/whatsapp/template-message", {
+        body: { ...req, parameters: [{ component, component_parameters: text }] },
+      });
+      expect(refused.status).toBe(400);
+      expect((refused.body as Json).errors[0]).toMatchObject({
+        field: "parameters.0.component",
+        message: expect.stringContaining('must be "header" or "body"'),
+      });
+    }
+  });
 });
 
 describe("robocalls", () => {

@@ -3,6 +3,7 @@
  * failure cases. Credentials come from the environment variables here (no program run): the stack
  * configuration and explicit providers are covered in settings.test.ts.
  */
+import { inspect } from "node:util";
 import { DEFAULT_API_KEY, DEFAULT_ORGANIZATION_ID } from "../../src/emulator";
 import * as functions from "../../src/functions";
 import {
@@ -15,6 +16,7 @@ import {
   getWhatsAppBots,
   getWhatsAppTemplate,
   RomulusLookupError,
+  resetLookupCache,
 } from "../../src/functions";
 import type { Agent } from "../../src/models/agents";
 import type { RobocallConfiguration } from "../../src/models/robocalls";
@@ -56,6 +58,12 @@ describe("getAgent", () => {
     });
     expect(await getAgent({ id: seeded.id })).toEqual(byName);
     expect(JSON.stringify(byName)).not.toContain(DEFAULT_API_KEY);
+  });
+
+  test("the agent's license, when the API sends one, is in the result as sent", async () => {
+    const license = { plan: "ENTERPRISE", seats: 3 };
+    await insertOverHttp(emulator.server, org, "agents", { name: "Licensed Agent", license, type: "OUTBOUND" });
+    expect((await getAgent({ name: "Licensed Agent" })).license).toEqual(license);
   });
 
   test("an absent name lists the closest names and says where it looked", async () => {
@@ -118,7 +126,20 @@ describe("getAgents", () => {
     expect(outbound.agents.map((a) => a.name).sort()).toEqual(["Appointment Agent", "Sales Agent"]);
     const configuredItalian = await getAgents({ type: "OUTBOUND", status: "DRAFT", language: "it" });
     expect(configuredItalian.agents.map((a) => a.name)).toEqual(["Appointment Agent"]);
-    expect((await getAgents({ status: "ARCHIVED" })).agents).toEqual([]);
+    expect((await getAgents({ type: "INBOUND", status: "DRAFT" })).agents).toEqual([]);
+  });
+
+  test("an enum filter's typo fails, naming the documented values and those the agents have", async () => {
+    await expect(getAgents({ type: "OUTBOUD" })).rejects.toThrow(
+      'getAgents: `type` "OUTBOUD" is not one of INBOUND, OUTBOUND (compared ignoring case)',
+    );
+    await expect(getAgents({ status: "ARCHIVED" })).rejects.toThrow(
+      'getAgents: `status` "ARCHIVED" is not one of CONFIGURED, DRAFT (compared ignoring case)',
+    );
+    // A value the API has added since is accepted once an agent has it.
+    await insertOverHttp(emulator.server, org, "agents", { name: "Old Agent", type: "OUTBOUND", status: "ARCHIVED" });
+    resetLookupCache();
+    expect((await getAgents({ status: "archived" })).agents.map((a) => a.name)).toEqual(["Old Agent"]);
   });
 });
 
@@ -301,4 +322,27 @@ test("each data source, though built by one helper per kind, is named as it is e
     expect(typeof value).toBe("function");
     expect((value as { name: string }).name).toBe(name);
   }
+});
+
+describe("a lookup that fails after retries", () => {
+  // What `pulumi up` prints of a failed program is the error's stack; `util.inspect` is how Node shows it.
+  const shown = (error: Error) => [error.message, error.stack ?? "", inspect(error)];
+  const count = (text: string, words: string) => text.split(words).length - 1;
+
+  test("says once how many attempts it made (503 to every request)", async () => {
+    emulator.server.setFaults("503=1");
+    const error = await failure(getAgent({ name: "Sales Agent" }));
+    expect(error.message).toMatch(/^Romulus API 503 Service Unavailable on GET \/v1\/ai-agents\/agents\/search/);
+    for (const text of shown(error)) expect(count(text, "(gave up after 5 attempts)")).toBe(1);
+    expect(emulator.server.counters()["faults.503"]).toBe(5);
+  });
+
+  test("says once that it was rate limited (429 to every request)", async () => {
+    emulator.server.setFaults("429=1@retry-after=0");
+    const error = await failure(getAgents());
+    for (const text of shown(error)) {
+      expect(count(text, "[rate limited by the API")).toBe(1);
+      expect(count(text, "(gave up after 5 attempts)")).toBe(1);
+    }
+  });
 });

@@ -181,6 +181,20 @@ test("no key anywhere: the error names the three ways to set it", async () => {
   expect(emulator.server.counters().total).toBe(0);
 });
 
+test("an explicit Provider without a key: the error speaks of that Provider, not the stack configuration", async () => {
+  setEnv({});
+  const { error } = await programFailure(() => {
+    const keyless = new Provider("keyless", { apiKey: "", endpoint: emulator.server.url });
+    return { agent: getAgentOutput({ name: "Sales Agent" }, { provider: keyless }).id };
+  });
+  expect(error.message).toContain(
+    "No Romulus API key configured for this Provider: give it `apiKey` " +
+      '(new Provider(name, { apiKey: config.requireSecret("...") })) or set the ROMULUS_API_KEY environment variable.',
+  );
+  expect(error.message).not.toContain("pulumi config");
+  expect(emulator.server.counters().total).toBe(0);
+});
+
 /** Any custom resource: during a preview of its creation its id is unknown. */
 class Thing extends pulumi.CustomResource {
   constructor(name: string) {

@@ -1,6 +1,6 @@
 /**
  * A small deployment engine over real provider hosts: it applies the Pulumi engine's step semantics
- * (pkg/resource/deploy/step_generator.go as summarised in /work/shared/dynamic-providers-notes.md §7)
+ * (pkg/resource/deploy/step_generator.go in pulumi/pulumi)
  * to what runProgram records, so a test can run up / preview / refresh / destroy end to end with the
  * real dynamic-provider host and the real serialised `__provider`.
  *

@@ -116,6 +116,18 @@ const runtimeState: RuntimeStateModule = require("@pulumi/pulumi/runtime/state")
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
+/** Every method of `mock` (its class's), bound to it, on an object that is no MockMonitor. */
+function engineStandIn(mock: MockMonitorInstance): MockMonitorInstance {
+  const standIn: Record<string, unknown> = {};
+  const methods = mock as unknown as Record<string, unknown>;
+  for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(mock))) {
+    const method = methods[name];
+    if (name !== "constructor" && typeof method === "function") standIn[name] = method.bind(mock);
+  }
+  standIn.resources = mock.resources;
+  return standIn as unknown as MockMonitorInstance;
+}
+
 function structToMap(s: Struct | undefined): PropertyMap {
   return (s?.toJavaScript() ?? {}) as PropertyMap;
 }
@@ -133,7 +145,7 @@ function parseProviderRef(ref: string): { urn: string; id: string } {
  * the *test* with the error, so they are set aside (as jest-circus itself does) and restored afterwards.
  * Outside jest `runInThisContext("process")` is simply the process.
  */
-function trapProcessFailures(onFailure: (err: unknown) => void): () => void {
+export function trapProcessFailures(onFailure: (err: unknown) => void): () => void {
   // Typed as a bare emitter: Process.on's per-event overloads do not accept a union of event names.
   const real = vm.runInThisContext("process") as NodeJS.EventEmitter;
   const events = ["unhandledRejection", "uncaughtException"];
@@ -199,16 +211,22 @@ export async function runProgram(
         preview,
       );
       pulumi.runtime.setAllConfig(config, secretConfigKeys);
-      const monitor = runtimeState.getStore().settings.monitor as MockMonitorInstance;
-      if (!(monitor?.resources instanceof Map)) {
+      const mock = runtimeState.getStore().settings.monitor as MockMonitorInstance;
+      if (!(mock?.resources instanceof Map)) {
         throw new Error("harness: @pulumi/pulumi's MockMonitor changed shape; update test/harness/program.ts");
       }
+      // The program must see an engine, not mocks: pulumi-romulus checks resources in the program and
+      // sends data sources to the mocks' `call` when its monitor is a MockMonitor (src/mocks.ts), while
+      // here the real provider host checks and the data sources reach the emulator, as in `pulumi up`. So
+      // the program's monitor is a plain object with the MockMonitor's methods, bound to it.
+      const monitor = engineStandIn(mock);
+      runtimeState.getStore().settings.monitor = monitor;
 
       const record = async (r: RegisteredResource): Promise<RegistrationAnswer> => {
         resources.push(r);
         byUrn.set(r.urn, r);
         const answer = (await resolve(r)) ?? { id: r.id, outputs: r.inputs };
-        monitor.resources.set(r.urn, { urn: r.urn, id: answer.id ?? null, state: answer.outputs });
+        mock.resources.set(r.urn, { urn: r.urn, id: answer.id ?? null, state: answer.outputs });
         return answer;
       };
       // The engine's URN rule (resource.NewURN): the type is qualified by the parent's qualified type,

@@ -11,8 +11,8 @@ import * as m from "../../src/models";
  */
 const dir = join(__dirname, "../fixtures/reference");
 
-// The reference's email obfuscation turned addresses into "[email protected]" (api-notes.md,
-// "Hosts and authentication"), with a no-break space inside; a request schema rightly rejects that, so
+// The reference's email obfuscation turned addresses into "[email protected]" (docs/API-NOTES.md,
+// "Authentication and `/v1/me`"), with a no-break space inside; a request schema rightly rejects that, so
 // requests get a real address.
 const OBFUSCATED_EMAIL = /\[email\s+protected\]/gu;
 

@@ -268,17 +268,42 @@ describe("Contact check", () => {
     });
   });
 
-  test("duplicate phones and emails are refused", () => {
-    expect(
-      failuresOf(contact, {
-        firstName: "Ada",
-        phones: [{ number: "+39012345678" }, { number: "+39012345678", label: "HOME" }],
-        emails: [{ email: "a@example.com" }, { email: "A@example.com" }],
-      }),
-    ).toEqual({
-      "phones[1].number": "phones[1].number repeats +39012345678",
-      "emails[1].email": "emails[1].email repeats a@example.com",
+  test("repeated phones and emails are accepted, as the API accepts them", () => {
+    const news = {
+      firstName: "Ada",
+      phones: [{ number: "+39012345678" }, { number: "+39012345678", label: "HOME" }, { number: "+39012345678" }],
+      emails: [{ email: "a@example.com" }, { email: "A@example.com" }],
+    };
+    expect(failuresOf(contact, news)).toEqual({});
+    const outputs = toOutputs(contact, answerFor(contact, news), "org");
+    // Compared one for one: the same repeats are no change, one repeat less is one.
+    expect(diff(contact, outputs, check(contact, news).inputs).changes).toBe(false);
+    const fewer = { ...news, phones: news.phones.slice(0, 2) };
+    expect(diff(contact, outputs, check(contact, fewer).inputs).diffs).toEqual(["phones"]);
+    const oneEmail = { ...news, emails: news.emails.slice(0, 1) };
+    expect(diff(contact, outputs, check(contact, oneEmail).inputs).diffs).toEqual(["emails"]);
+  });
+
+  test("read-only fields the API answers are outputs that never make a difference", () => {
+    const inputs = { firstName: "Ada" };
+    const synced = {
+      ...answerFor(contact, inputs),
+      external_id: "hs-42",
+      crm_name: "HubSpot",
+      crm_contact_url: "https://crm.example.com/contacts/42",
+      crm_logo: "https://crm.example.com/logo.png",
+      metadata: { segment: "b2b" },
+    };
+    const outputs = toOutputs(contact, synced, "org");
+    expect(outputs).toMatchObject({
+      externalId: "hs-42",
+      crmName: "HubSpot",
+      crmContactUrl: "https://crm.example.com/contacts/42",
+      crmLogo: "https://crm.example.com/logo.png",
+      metadata: { segment: "b2b" },
     });
+    expect(toOutputs(contact, answerFor(contact, inputs), "org")).toMatchObject({ metadata: {} });
+    expect(diff(contact, outputs, check(contact, inputs).inputs).changes).toBe(false);
   });
 });
 

@@ -390,17 +390,6 @@ export const CASES: Case[] = [
     run: contact({ firstName: "Ada", phones: [{ number: "+442071234567", label: "WORK" }] }),
   },
   {
-    id: "CO-07",
-    input: "Contact with the same phone twice",
-    where: "check",
-    error: "phones[1].number repeats +442071234567",
-    calls: 0,
-    run: contact({
-      firstName: "Ada",
-      phones: [{ number: "+442071234567" }, { number: "+442071234567", label: "HOME" }],
-    }),
-  },
-  {
     id: "CO-08",
     input: '`phones: "+442071234567"` (a string, not a list)',
     where: "check",
@@ -431,14 +420,6 @@ export const CASES: Case[] = [
     error: "emails[0].label must be one of PRIMARY, SECONDARY, JOB, HOME, OTHER",
     calls: 0,
     run: contact({ firstName: "Ada", emails: [{ email: "ada@example.com", label: "WORK" }] }),
-  },
-  {
-    id: "CO-12",
-    input: "Contact with the same email twice, in different case",
-    where: "check",
-    error: "emails[1].email repeats ada@example.com",
-    calls: 0,
-    run: contact({ firstName: "Ada", emails: [{ email: "ada@example.com" }, { email: "ADA@example.com" }] }),
   },
   {
     id: "CO-13",
@@ -574,6 +555,14 @@ export const CASES: Case[] = [
         () => romulus.getAgent({ name: "Sales Agent" }),
         stack({ endpoint: ctx.hostileUrl("html"), apiKey: API_KEY }),
       ),
+  },
+  {
+    id: "DS-12",
+    input: '`getAgents({ type: "OUTBOUD" })` (a typo in an enum filter)',
+    where: "lookup",
+    error: 'getAgents: `type` "OUTBOUD" is not one of INBOUND, OUTBOUND (compared ignoring case)',
+    calls: 1,
+    run: (ctx) => ctx.program(() => romulus.getAgents({ type: "OUTBOUD" })),
   },
   // ------------------------------------------------------------------------------------ configuration
   {
@@ -808,6 +797,28 @@ export const CASES: Case[] = [
     error: "contact_phone_number: must be a phone number in E.164 format",
     calls: 0,
     run: (ctx) => ctx.client().agentCallTasks.create(ctx.agentId, { contact_phone_number: "555-0100" }),
+  },
+  {
+    id: "CL-07",
+    input: "`new RomulusClient({ endpoint })` with no `apiKey` and no `ROMULUS_API_KEY`",
+    where: "client",
+    error: "No Romulus API key configured: pass the `apiKey` option (new RomulusClient({ apiKey }))",
+    calls: 0,
+    run: async (ctx) => new romulus.RomulusClient({ endpoint: ctx.emulatorUrl }),
+  },
+  {
+    id: "CL-08",
+    input: 'WhatsApp template message with parameters for a `"footer"` component (only header and body take them)',
+    where: "client",
+    error: 'parameters.0.component: must be "header" or "body"',
+    calls: 0,
+    run: (ctx) =>
+      ctx.client().whatsapp.sendTemplateMessage({
+        bot_id: "bot",
+        template_id: "template",
+        recipient: "+39012345678",
+        parameters: [{ component: "footer" as "body", component_parameters: [{ type: "text", text: "x" }] }],
+      }),
   },
 ];
 

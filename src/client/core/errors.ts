@@ -1,4 +1,5 @@
 import { STATUS_CODES } from "node:http";
+import { setMessage } from "./message";
 
 /**
  * Every failure the client raises is a `RomulusError`, so callers (and the provider engine) can tell "the
@@ -61,9 +62,7 @@ export class RateLimitedError extends RomulusApiError {
     super(status, method, path, body, headers, message);
     if (message === undefined) {
       const wait = this.retryAfterMs === undefined ? "" : `, Retry-After ${this.retryAfterMs / 1000} s`;
-      const plain = this.message;
-      this.message = `${plain} [rate limited by the API${wait}]`;
-      if (this.stack?.includes(plain)) this.stack = this.stack.replace(plain, this.message);
+      setMessage(this, `${this.message} [rate limited by the API${wait}]`);
     }
   }
 }
@@ -324,11 +323,11 @@ export function withRetryAfterBeyondLimit<E extends RomulusError>(
   limitMs: number,
   now: number = Date.now(),
 ): E {
-  const old = error.message;
-  error.message =
-    `${old} (not retried: the API asked to wait ${seconds(retryAfterMs)}, longer than this client waits ` +
-    `(maxRetryAfterMs ${seconds(limitMs)}); retry after ${new Date(now + retryAfterMs).toISOString()})`;
-  if (error.stack?.includes(old)) error.stack = error.stack.replace(old, error.message);
+  setMessage(
+    error,
+    `${error.message} (not retried: the API asked to wait ${seconds(retryAfterMs)}, longer than this client ` +
+      `waits (maxRetryAfterMs ${seconds(limitMs)}); retry after ${new Date(now + retryAfterMs).toISOString()})`,
+  );
   return error;
 }
 
@@ -339,10 +338,6 @@ function seconds(ms: number): string {
 /** Adds the attempt count to an error once the transport is done with it. */
 export function withAttempts<E extends RomulusError>(error: E, attempts: number, gaveUp: boolean): E {
   error.attempts = attempts;
-  if (gaveUp) {
-    const old = error.message;
-    error.message = `${old} (gave up after ${attempts} attempts)`;
-    if (error.stack?.includes(old)) error.stack = error.stack.replace(old, error.message);
-  }
+  if (gaveUp) setMessage(error, `${error.message} (gave up after ${attempts} attempts)`);
   return error;
 }

@@ -3,7 +3,7 @@ import { CONTACT_SEARCH_MAX_SIZE } from "../../models/contacts";
 import { RequestValidationError, RomulusError } from "./errors";
 
 /**
- * List endpoints come in two envelopes (api-notes.md, "Pagination"). Endpoint code maps either one to
+ * List endpoints come in two envelopes (docs/API-NOTES.md, "Pagination"). Endpoint code maps either one to
  * `PageData` and hands a `fetchPage` to `Paginator`, which owns the stopping rules once for all of them.
  */
 export interface PageData<T> {

@@ -12,7 +12,7 @@ export function registerAgentCallTasks(api: ApiRouter): void {
   api.route("PUT", "/v1/ai-agents/agents/call-tasks/:callTaskId/terminate", ({ org, params }) =>
     tasks.terminateAgentCallTask(m, org, params.callTaskId!),
   );
-  // The heading says POST, the example PUT: both are answered (api-notes.md).
+  // The heading says POST, the example PUT: both are answered (docs/API-NOTES.md, "Agent call tasks").
   api.route(["POST", "PUT"], "/v1/ai-agents/agents/call-tasks/terminate", ({ org, body }) =>
     tasks.terminateAgentCallTasksByPhone(m, org, body),
   );

@@ -8,7 +8,7 @@ import { badRequest, notFound, parseWith } from "./errors";
 const KIND = "call-task-webhook-subscriptions";
 
 /**
- * Create, list and delete only: the API has no get and no update for these (api-notes.md).
+ * Create, list and delete only: the API has no get and no update for these (docs/API-NOTES.md, "Call-task (robocall) webhook subscriptions").
  *
  * `entity_id` must be a robocall configuration of the organization. The reference only says it is one;
  * a subscription for an id that names none would silently never fire (and, having no update, could only
