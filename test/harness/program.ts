@@ -55,6 +55,8 @@ export interface RegisteredResource {
   replaceOnChanges: string[];
   ignoreChanges: string[];
   dependencies: string[];
+  /** URNs the resource had before (the `aliases` option, alias specs resolved as the engine resolves them). */
+  aliases: string[];
 }
 
 /** What the monitor answers a registration with; `outputs` in wire form. */
@@ -213,10 +215,24 @@ export async function runProgram(
       };
       // The engine's URN rule (resource.NewURN): the type is qualified by the parent's qualified type,
       // except under the root stack. MockMonitor.newUrn always qualifies, which real runs never do.
-      const newUrn = (parent: string, type: string, name: string): string => {
+      const newUrn = (parent: string, type: string, name: string, where = { stack, project }): string => {
         const qualified = parent && parent !== stackUrn ? `${parent.split("::")[2]}$${type}` : type;
-        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+        return `urn:pulumi:${where.stack}::${where.project}::${qualified}::${name}`;
       };
+      // The engine's alias resolution (resource_monitor's aliases): an unset name, type, stack or project is
+      // the resource's own; a spec without a parent keeps the resource's parent; `noParent` means top level.
+      const aliasUrns = (req: resproto.RegisterResourceRequest): string[] => [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((alias) => {
+          const spec = alias.getSpec();
+          if (!spec) return alias.getUrn();
+          const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+          return newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName(), {
+            stack: spec.getStack() || stack,
+            project: spec.getProject() || project,
+          });
+        }),
+      ];
       const providerOf = (ref: string): ProviderReference | undefined => {
         if (!ref) return undefined;
         const { urn, id } = parseProviderRef(ref);
@@ -250,6 +266,7 @@ export async function runProgram(
           replaceOnChanges: req.getReplaceonchangesList(),
           ignoreChanges: req.getIgnorechangesList(),
           dependencies: req.getDependenciesList(),
+          aliases: aliasUrns(req),
         };
         record(r).then(
           (answer) => {
@@ -282,6 +299,7 @@ export async function runProgram(
           replaceOnChanges: [],
           ignoreChanges: [],
           dependencies: req.getDependenciesList(),
+          aliases: [],
         };
         record(r).then(
           (answer) => {
