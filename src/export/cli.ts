@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENV_VARS } from "../config";
 import type { BookFormat } from "./contacts";
-import { type ExportResult, exportOrganization, ONLY, type Only } from "./export";
+import type { ExportResult } from "./export";
 import { ExistingFilesError } from "./files";
+import { ONLY, type Only } from "./options";
 
 const USAGE = `Usage: romulus-export --out DIR [options]
 
@@ -141,6 +142,8 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let result: ExportResult;
   try {
+    // Loaded only now: the exporter brings the resources (and @pulumi/pulumi), which --help does not need.
+    const { exportOrganization } = await import("./export");
     result = await exportOrganization({
       out: parsed.out,
       format: parsed.format,

@@ -15,6 +15,7 @@ import {
 } from "./contacts";
 import { OutputSet, type Overwrite } from "./files";
 import { UniqueNames } from "./names";
+import { ONLY, type Only } from "./options";
 import {
   callTaskDeclaration,
   type Declaration,
@@ -25,8 +26,7 @@ import {
   webhookDeclaration,
 } from "./program";
 
-export const ONLY = ["contacts", "webhooks", "call-task-webhooks"] as const;
-export type Only = (typeof ONLY)[number];
+export { ONLY, type Only };
 
 export interface ExportOptions {
   out: string;

@@ -64,7 +64,11 @@ export class OutputSet {
   private readonly stamp = `${process.pid}-${randomBytes(4).toString("hex")}`;
   private done = false;
 
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    /** The folder did not exist: a failed export removes it again (when it is still empty). */
+    private readonly createdDir: boolean,
+  ) {}
 
   /**
    * Checks every target before anything is written: the folder is created when missing; a target that
@@ -93,7 +97,7 @@ export class OutputSet {
     }
     if (refused.length > 0) throw new ExistingFilesError(refused);
     await fs.promises.mkdir(dir, { recursive: true });
-    return { set: new OutputSet(dir), writes, kept };
+    return { set: new OutputSet(dir, !stat), writes, kept };
   }
 
   /** A new file under a temporary name (`.contacts.yaml.romulus-export-<pid>-<random>.tmp`). */
@@ -127,5 +131,6 @@ export class OutputSet {
     if (this.done) return;
     this.done = true;
     for (const f of [...this.files, ...this.scratchFiles]) await f.discard();
+    if (this.createdDir) await fs.promises.rmdir(this.dir).catch(() => undefined);
   }
 }
