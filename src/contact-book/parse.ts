@@ -347,6 +347,7 @@ function csvEntry(
       return;
     }
     const name = column.field.name;
+    if (column.kind !== "group") place([name], inCell(cell));
     if (value === "") return;
     if (column.kind === "group") {
       const byN = groups.get(name) ?? new Map();
@@ -357,7 +358,6 @@ function csvEntry(
       group.at.set(column.sub, inCell(cell));
       return;
     }
-    place([name], inCell(cell));
     const form = column.field.csv;
     if (form.kind === "text") {
       fields[name] = value;
@@ -402,6 +402,10 @@ function csvEntry(
 
 // ------------------------------------------------------------------------------------------------ YAML
 
+const YAML_HINTS: Partial<Record<string, string>> = {
+  BLOCK_AS_IMPLICIT_KEY: 'a value holding ": " must be in quotes',
+};
+
 function readYaml(text: string): Read {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
@@ -409,11 +413,17 @@ function readYaml(text: string): Read {
     const { line, col } = lineCounter.linePos(node?.range?.[0] ?? 0);
     return { line, column: col };
   };
-  const issues: ContactBookIssue[] = doc.errors.map((e) => {
-    const { line, col } = lineCounter.linePos(e.pos[0]);
-    return { line, column: col, message: `malformed YAML: ${e.message.replace(/ at line \d+, column \d+.*$/s, "")}` };
-  });
-  if (issues.length > 0) return { entries: [], issues };
+  // The first syntax error only: the ones after it are usually its consequences.
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const { line, col } = lineCounter.linePos(syntax.pos[0]);
+    const hint = YAML_HINTS[syntax.code];
+    return {
+      entries: [],
+      issues: [{ line, column: col, message: `malformed YAML: ${syntax.message}${hint ? ` (${hint})` : ""}` }],
+    };
+  }
+  const issues: ContactBookIssue[] = [];
   const contents = doc.contents;
   if (contents === null || (isScalar(contents) && contents.value === null)) {
     return {
