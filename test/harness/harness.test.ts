@@ -261,3 +261,16 @@ test("runProgram fails on a provider that captures something unserialisable", as
     }),
   ).rejects.toThrow(/error serializing property "__provider"[\s\S]*native code/);
 });
+
+test("a program that throws fails its own run, not the next one", async () => {
+  const failed = await runProgram(() => {
+    throw new Error("bad program");
+  }).then(
+    () => "",
+    (e: Error) => e.message,
+  );
+  expect(failed).toMatch(/^runProgram: the program failed:\nError: bad program/);
+  expect(failed.split("bad program")).toHaveLength(2);
+  const next = await runProgram(() => ({ fine: true }));
+  expect(next.exports).toEqual({ fine: true });
+});

@@ -318,10 +318,15 @@ export async function runProgram(
       };
 
       // What the Node language host does: run inside the root stack, then drain outstanding RPCs.
-      await pulumi.runtime.runInPulumiStack(async () => program());
-      await pulumi.runtime.disconnect();
-      // A serialisation failure rejects a promise nobody awaits; give it a macrotask to surface.
-      await new Promise((r) => setImmediate(r));
+      try {
+        await pulumi.runtime.runInPulumiStack(async () => program());
+      } finally {
+        // Drained even when the program threw: the stack's derived outputs reject too, and those
+        // rejections must surface here, in this run, not in the next program's.
+        await pulumi.runtime.disconnect().catch(() => undefined);
+        // A serialisation failure rejects a promise nobody awaits; give it a macrotask to surface.
+        await new Promise((r) => setImmediate(r));
+      }
       if (pulumi.log.hasErrors()) failures.push(new Error("the program logged errors (pulumi.log.error)"));
     });
   } catch (err) {
@@ -330,7 +335,8 @@ export async function runProgram(
     restoreTraps();
   }
   if (failures.length > 0) {
-    const messages = failures.map((e) => (e instanceof Error ? e.stack || e.message : String(e)));
+    // The stack's outputs reject with the program's own error: report each error once.
+    const messages = [...new Set(failures)].map((e) => (e instanceof Error ? e.stack || e.message : String(e)));
     throw new Error(`runProgram: the program failed:\n${messages.join("\n---\n")}`);
   }
   const { value, secretPaths } = unwrapSecrets(exportsWire);
