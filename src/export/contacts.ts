@@ -1,5 +1,6 @@
 import { stringify as csvStringify } from "csv-stringify/sync";
 import { stringify as yamlStringify } from "yaml";
+import { csvColumns as bookColumns, LIST_SEPARATOR } from "../contact-book/format";
 import type { Contact as ApiContact } from "../models";
 import { check, diff, toOutputs } from "../provider/engine";
 import { contactDefinition } from "../resources/contact";
@@ -104,23 +105,9 @@ export const EMPTY_YAML_BOOK = "[]\n";
 
 // ------------------------------------------------------------------------------------------------- CSV
 
-export const CSV_FIXED_COLUMNS = [
-  "key",
-  "importId",
-  "firstName",
-  "lastName",
-  "jobTitle",
-  "companyName",
-  "website",
-  "phones",
-  "emails",
-  "tags",
-] as const;
-
+/** The header of a CSV book whose contacts have at most `addressGroups` addresses (the reader's vocabulary). */
 export function csvColumns(addressGroups: number): string[] {
-  const columns: string[] = [...CSV_FIXED_COLUMNS];
-  for (let i = 1; i <= addressGroups; i++) for (const f of ADDRESS_FIELDS) columns.push(`address${i}.${f}`);
-  return columns;
+  return bookColumns({ address: addressGroups });
 }
 
 /** A tag name holding `;` cannot be one item of a `;`-separated cell. */
@@ -136,8 +123,10 @@ export class CsvCannotHoldError extends Error {
 
 /** Checks a row can be one CSV line; throws CsvCannotHoldError otherwise. */
 export function assertCsvWritable(row: ContactRow): void {
-  for (const tag of row.tags ?? []) if (tag.includes(";")) throw new CsvCannotHoldError(row, tag);
+  for (const tag of row.tags ?? []) if (tag.includes(LIST_SEPARATOR)) throw new CsvCannotHoldError(row, tag);
 }
+
+const ITEMS = `${LIST_SEPARATOR} `;
 
 /** The cells of a row, labels always written (OTHER too): `+442071234567 MOBILE; +12025550123 OTHER`. */
 export function csvRecord(row: ContactRow): Record<string, string> {
@@ -149,9 +138,9 @@ export function csvRecord(row: ContactRow): Record<string, string> {
     jobTitle: row.jobTitle ?? "",
     companyName: row.companyName ?? "",
     website: row.website ?? "",
-    phones: (row.phones ?? []).map((p) => `${p.number} ${p.label}`).join("; "),
-    emails: (row.emails ?? []).map((e) => `${e.email} ${e.label}`).join("; "),
-    tags: (row.tags ?? []).join("; "),
+    phones: (row.phones ?? []).map((p) => `${p.number} ${p.label}`).join(ITEMS),
+    emails: (row.emails ?? []).map((e) => `${e.email} ${e.label}`).join(ITEMS),
+    tags: (row.tags ?? []).join(ITEMS),
   };
   (row.addresses ?? []).forEach((a, i) => {
     for (const f of ADDRESS_FIELDS) rec[`address${i + 1}.${f}`] = a[f] ?? "";
