@@ -173,6 +173,7 @@ const PULUMI_FLAGS: Record<string, readonly string[]> = {
   preview: ["--refresh", "--expect-no-changes", "--diff", "--stack", "--non-interactive"],
   up: ["--refresh", "--yes", "--skip-preview", "--stack", "--non-interactive", "--parallel"],
   destroy: ["--yes", "--skip-preview", "--stack", "--non-interactive"],
+  "stack init": [],
 };
 
 /** Why the command on one `sh` line would not work as shown, or undefined when it would. */
@@ -190,7 +191,7 @@ function commandProblem(line: string): string | undefined {
   }
   if (tool === "npx") return sub && pkg.bin[sub] ? undefined : `package.json has no bin ${sub}`;
   if (tool === "pulumi") {
-    const command = sub === "config" ? `config ${rest.shift()}` : (sub ?? "");
+    const command = sub === "config" || sub === "stack" ? `${sub} ${rest.shift()}` : (sub ?? "");
     const flags = PULUMI_FLAGS[command];
     if (!flags) return `pulumi ${command} is not a command this README is checked for`;
     const bad = rest.filter((w) => w.startsWith("-") && !flags.includes(w));
