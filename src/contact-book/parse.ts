@@ -333,9 +333,10 @@ function csvEntry(
   inCell: (cell: Cell, offset?: number) => Position,
 ): Entry {
   const fields: Record<string, unknown> = {};
-  const places = new Map<string, Position>();
-  const place = (path: Segment[], position: Position) => places.set(path.join("."), position);
-  const groups = new Map<string, Map<number, { values: Record<string, string>; at: Map<string, Position> }>>();
+  // Positions are worked out only for the paths a mistake is reported at.
+  const places = new Map<string, () => Position>();
+  const place = (path: Segment[], cell: Cell, offset = 0) => places.set(path.join("."), () => inCell(cell, offset));
+  const groups = new Map<string, Map<number, { values: Record<string, string>; at: Map<string, Cell> }>>();
   let key: unknown;
   let keyAt = rowStart;
   record.forEach((cell, i) => {
@@ -347,7 +348,7 @@ function csvEntry(
       return;
     }
     const name = column.field.name;
-    if (column.kind !== "group") place([name], inCell(cell));
+    if (column.kind !== "group") place([name], cell);
     if (value === "") return;
     if (column.kind === "group") {
       const byN = groups.get(name) ?? new Map();
@@ -355,7 +356,7 @@ function csvEntry(
       const group = byN.get(column.n) ?? { values: {}, at: new Map() };
       byN.set(column.n, group);
       group.values[column.sub] = value;
-      group.at.set(column.sub, inCell(cell));
+      group.at.set(column.sub, cell);
       return;
     }
     const form = column.field.csv;
@@ -364,16 +365,16 @@ function csvEntry(
     } else if (form.kind === "list") {
       const items = splitList(value);
       items.forEach((item, n) => {
-        place([name, n], inCell(cell, item.offset));
+        place([name, n], cell, item.offset);
       });
       fields[name] = items.map((item) => item.text);
     } else if (form.kind === "labelled") {
       const items = splitList(value);
       fields[name] = items.map((item, n) => {
         const { value: main, label, labelOffset } = splitLabelled(item.text);
-        place([name, n], inCell(cell, item.offset));
-        place([name, n, form.value], inCell(cell, item.offset));
-        if (label !== undefined) place([name, n, form.label], inCell(cell, item.offset + (labelOffset ?? 0)));
+        place([name, n], cell, item.offset);
+        place([name, n, form.value], cell, item.offset);
+        if (label !== undefined) place([name, n, form.label], cell, item.offset + (labelOffset ?? 0));
         return label === undefined ? { [form.value]: main } : { [form.value]: main, [form.label]: label };
       });
     }
@@ -382,7 +383,7 @@ function csvEntry(
     const ordered = [...byN.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
     ordered.forEach((group, n) => {
       place([name, n], [...group.at.values()][0]!);
-      for (const [sub, position] of group.at) place([name, n, sub], position);
+      for (const [sub, cell] of group.at) place([name, n, sub], cell);
     });
     fields[name] = ordered.map((g) => g.values);
   }
@@ -393,7 +394,7 @@ function csvEntry(
     at(path) {
       for (let n = path.length; n > 0; n--) {
         const found = places.get(path.slice(0, n).join("."));
-        if (found) return found;
+        if (found) return found();
       }
       return rowStart;
     },
