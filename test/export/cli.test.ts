@@ -119,15 +119,18 @@ test("writes the program, prints the next commands, and never overwrites without
   expect(fs.readFileSync(path.join(out, "Pulumi.yaml"), "utf8")).toBe("name: mine\nruntime: nodejs\n");
 });
 
-test("the API failing after the contact book was written (503 beyond retries) leaves no file at all", async () => {
+test.each([
+  ["503 beyond the retries", "503=1", /503 Service Unavailable on GET \/v1\/call-tasks\/webhook-subscriptions/],
+  ["connections dropped", "drop=1", /GET \/v1\/call-tasks\/webhook-subscriptions failed: /],
+])("the API failing after the contact book was written (%s) leaves no file at all", async (_name, fault, error) => {
   // Listing call-task subscriptions comes after the last contact page: the book is complete by then, in
   // its temporary file.
-  server.setFaults("route=GET /v1/call-tasks/webhook-subscriptions;503=1");
-  const out = dir("api-fails");
+  server.setFaults(`route=GET /v1/call-tasks/webhook-subscriptions;${fault}`);
+  const out = dir(`api-fails-${fault}`);
   const r = await run(["--out", out, "--endpoint", server.url]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`contacts: ${CONTACTS} of ${CONTACTS}`);
-  expect(r.stderr).toMatch(/503/);
+  expect(r.stderr).toMatch(error);
   expect(r.stderr).toContain("nothing was written");
   expect(r.stderr).not.toContain(KEY);
   expect(fs.existsSync(out)).toBe(false);
