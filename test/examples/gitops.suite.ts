@@ -232,32 +232,40 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
     expect(tagNames(stack.server.object(ORG, "contacts", existing.id))).toEqual(["apollo"]);
   });
 
-  test("refresh without drift changes nothing and the drift check passes", async () => {
-    expect((await stack.engine.refresh()).changed).toEqual([]);
-    const check = await drift();
-    expect(check.changes).toEqual([]);
-    expect(check.ok).toBe(true);
-  }, SEVERAL_RUNS);
+  test(
+    "refresh without drift changes nothing and the drift check passes",
+    async () => {
+      expect((await stack.engine.refresh()).changed).toEqual([]);
+      const check = await drift();
+      expect(check.changes).toEqual([]);
+      expect(check.ok).toBe(true);
+    },
+    SEVERAL_RUNS,
+  );
 
-  test("the drift check fails on an edit or a deletion made in the dashboard; up puts the file's truth back", async () => {
-    const ada = byName(stack.engine.state, "ada-lovelace")!;
-    const grace = byName(stack.engine.state, "grace-hopper")!;
-    stack.server.edit(ORG, "contacts", ada.id, { company_name: "Babbage & Co" });
-    stack.server.remove(ORG, "contacts", grace.id);
+  test(
+    "the drift check fails on an edit or a deletion made in the dashboard; up puts the file's truth back",
+    async () => {
+      const ada = byName(stack.engine.state, "ada-lovelace")!;
+      const grace = byName(stack.engine.state, "grace-hopper")!;
+      stack.server.edit(ORG, "contacts", ada.id, { company_name: "Babbage & Co" });
+      stack.server.remove(ORG, "contacts", grace.id);
 
-    const caught = await drift();
-    expect(caught.ok).toBe(false);
-    expect(resourceOps(caught.changes)).toEqual({ "ada-lovelace": "update", "grace-hopper": "create" });
+      const caught = await drift();
+      expect(caught.ok).toBe(false);
+      expect(resourceOps(caught.changes)).toEqual({ "ada-lovelace": "update", "grace-hopper": "create" });
 
-    const refreshed = await stack.engine.refresh();
-    expect(refreshed.deleted).toEqual([grace.urn]);
-    expect(refreshed.changed.sort()).toEqual([ada.urn, grace.urn].sort());
-    const fixed = await stack.engine.upProgram(gitops);
-    expect(resourceOps(fixed.steps)).toMatchObject({ "ada-lovelace": "update", "grace-hopper": "create" });
-    expect(named("Ada")).toMatchObject({ company_name: "Analytical Engines" });
-    expect(tagNames(named("Grace"))).toEqual(["navy", "pioneers"]);
-    expect((await drift()).ok).toBe(true);
-  }, SEVERAL_RUNS);
+      const refreshed = await stack.engine.refresh();
+      expect(refreshed.deleted).toEqual([grace.urn]);
+      expect(refreshed.changed.sort()).toEqual([ada.urn, grace.urn].sort());
+      const fixed = await stack.engine.upProgram(gitops);
+      expect(resourceOps(fixed.steps)).toMatchObject({ "ada-lovelace": "update", "grace-hopper": "create" });
+      expect(named("Ada")).toMatchObject({ company_name: "Analytical Engines" });
+      expect(tagNames(named("Grace"))).toEqual(["navy", "pioneers"]);
+      expect((await drift()).ok).toBe(true);
+    },
+    SEVERAL_RUNS,
+  );
 
   test("destroy leaves nothing behind, adopted contact included", async () => {
     await stack.engine.destroy();
