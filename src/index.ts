@@ -9,6 +9,15 @@ import "./node-version";
 export { RomulusClient, type RomulusClientOptions } from "./client/client";
 export * from "./client/core/errors";
 export { ENVIRONMENTS, type Environment, type RomulusSettings, resolveSettings } from "./config";
+export {
+  ContactBook,
+  type ContactBookArgs,
+  ContactBookError,
+  type ContactBookIssue,
+  type ContactBookRow,
+  type ContactValues,
+  parseContactBook,
+} from "./contact-book";
 export * from "./functions";
 export {
   CallTaskWebhookSubscription,

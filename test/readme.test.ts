@@ -54,11 +54,8 @@ const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }>
     uses: 'stackFile("prod")',
   },
   { file: "examples/gitops/program.ts", suite: "test/examples/gitops.suite.ts", uses: "../../examples/gitops/program" },
-  {
-    file: "examples/gitops/contact-book.ts",
-    suite: "test/examples/gitops.suite.ts",
-    uses: "../../examples/gitops/contact-book",
-  },
+  { file: "examples/gitops/contacts.csv", suite: "test/examples/gitops.suite.ts", uses: '"gitops", "contacts.csv"' },
+  { file: "examples/gitops/contacts.yaml", suite: "test/examples/gitops.suite.ts", uses: '"gitops", "contacts.yaml"' },
   {
     file: "examples/gitops/.github/workflows/drift.yml",
     suite: "test/examples/gitops-workflows.test.ts",
@@ -98,7 +95,7 @@ const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }>
 ];
 
 /** Fence languages the README may use; any other (or none) fails, so no block escapes the checks. */
-const LANGUAGES = ["ts", "yaml", "sh"] as const;
+const LANGUAGES = ["ts", "yaml", "csv", "sh"] as const;
 type Language = (typeof LANGUAGES)[number];
 
 const blocks = [...readme.matchAll(/^```([^\n]*)\n([\s\S]*?)^```$/gm)].map(([, lang, body]) => ({
@@ -128,7 +125,7 @@ test("the README has code snippets and each kind of resource and data source app
   const code = ofLanguage("ts")
     .map((b) => b.body)
     .join("\n");
-  for (const name of ["WebhookSubscription", "CallTaskWebhookSubscription", "Contact", "Provider", "importId"]) {
+  for (const name of ["WebhookSubscription", "CallTaskWebhookSubscription", "Contact", "ContactBook", "Provider"]) {
     expect(code).toContain(name);
   }
   for (const name of [
@@ -150,17 +147,24 @@ test("the README has code snippets and each kind of resource and data source app
 
 const quotable = RUN_BY_TESTS.map((entry) => ({ file: entry.file, text: squash(read(entry.file)) }));
 
-test.each([...ofLanguage("ts"), ...ofLanguage("yaml")].map((b) => [`${b.lang}: ${firstLine(b.body)}`, b.body]))(
-  "%s is an excerpt of a file a test runs",
-  (_first, body) => {
-    const found = quotable.find((q) => q.text.includes(squash(body)));
-    if (!found) {
-      throw new Error(
-        `README block not found verbatim in any of ${RUN_BY_TESTS.map((e) => e.file).join(", ")}:\n${body}`,
-      );
-    }
-  },
-);
+test("importId, how an existing object is adopted, appears in an example program or contact book", () => {
+  const code = [...ofLanguage("ts"), ...ofLanguage("csv"), ...ofLanguage("yaml")].map((b) => b.body).join("\n");
+  expect(code).toContain("importId");
+});
+
+test.each(
+  [...ofLanguage("ts"), ...ofLanguage("yaml"), ...ofLanguage("csv")].map((b) => [
+    `${b.lang}: ${firstLine(b.body)}`,
+    b.body,
+  ]),
+)("%s is an excerpt of a file a test runs", (_first, body) => {
+  const found = quotable.find((q) => q.text.includes(squash(body)));
+  if (!found) {
+    throw new Error(
+      `README block not found verbatim in any of ${RUN_BY_TESTS.map((e) => e.file).join(", ")}:\n${body}`,
+    );
+  }
+});
 
 // ---------------------------------------------------------------------------------------------------------
 // Commands
@@ -178,6 +182,7 @@ const PULUMI_FLAGS: Record<string, readonly string[]> = {
   preview: ["--refresh", "--expect-no-changes", "--diff", "--stack", "--non-interactive"],
   up: ["--refresh", "--yes", "--skip-preview", "--stack", "--non-interactive", "--parallel"],
   destroy: ["--yes", "--skip-preview", "--stack", "--non-interactive"],
+  "stack init": [],
 };
 
 /** What `git clone` of the repository package.json names takes, and the folder it makes. */
@@ -208,7 +213,7 @@ function commandProblem(line: string): string | undefined {
   }
   if (tool === "npx") return sub && pkg.bin[sub] ? undefined : `package.json has no bin ${sub}`;
   if (tool === "pulumi") {
-    const command = sub === "config" ? `config ${rest.shift()}` : (sub ?? "");
+    const command = sub === "config" || sub === "stack" ? `${sub} ${rest.shift()}` : (sub ?? "");
     const flags = PULUMI_FLAGS[command];
     if (!flags) return `pulumi ${command} is not a command this README is checked for`;
     const bad = rest.filter((w) => w.startsWith("-") && !flags.includes(w));

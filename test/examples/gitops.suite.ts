@@ -1,16 +1,18 @@
 /**
  * examples/gitops: the contact book (a copy of the committed contacts.csv, named by the `contactsFile`
- * stack config) through the engine protocol against the emulator. Editing the file is what a merged pull
- * request does; the drift check is what the scheduled workflow runs.
+ * stack config) through the engine protocol against the emulator. The stack starts as the previous version
+ * of the example made it (a hand-written loop of `new Contact(row.key, ...)`) and moves to ContactBook
+ * without replacing anything. Editing the file is what a merged pull request does; the drift check is what
+ * the scheduled workflow runs.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseContactBook } from "../../examples/gitops/contact-book";
+import * as pulumi from "@pulumi/pulumi";
 import { gitops } from "../../examples/gitops/program";
 import { byName } from "../harness/engine";
 import { runProgram } from "../harness/program";
-import { emulator as emu } from "../support/package";
+import { emulator as emu, romulus } from "../support/package";
 import {
   EXAMPLES_DIR,
   type ExampleStack,
@@ -22,7 +24,23 @@ import {
 } from "./support";
 
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
-const committed = fs.readFileSync(path.join(EXAMPLES_DIR, "gitops", "contacts.csv"), "utf8");
+const committedFile = path.join(EXAMPLES_DIR, "gitops", "contacts.csv");
+const committed = fs.readFileSync(committedFile, "utf8");
+const committedYaml = path.join(EXAMPLES_DIR, "gitops", "contacts.yaml");
+const KEYS = ["ada-lovelace", "grace-hopper", "katherine-johnson"];
+/**
+ * A safety net for the tests that chain several `pulumi` runs (each spawning a provider host): on a loaded
+ * 2-core machine one run can take 10 s or more.
+ */
+const SEVERAL_RUNS = 180_000;
+
+/** The example before ContactBook: the rows of the same file, each declared by hand at the top level. */
+function handWritten() {
+  const file = new pulumi.Config().require("contactsFile");
+  const contacts: Record<string, pulumi.Output<string>> = {};
+  for (const row of romulus.parseContactBook(file)) contacts[row.key] = new romulus.Contact(row.key, row.contact).id;
+  return { contacts };
+}
 /** The suite, run by gitops.test.ts on this repository and by the packed-package suite on the installed tarball. */
 export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
   let stack: ExampleStack;
@@ -57,45 +75,86 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  test("the committed contact book parses: quoted commas, tag lists, empty cells", () => {
-    const rows = parseContactBook(committed);
-    expect(rows.map((r) => r.key)).toEqual(["ada-lovelace", "grace-hopper", "katherine-johnson"]);
-    expect(rows[2]).toMatchObject({ jobTitle: "Research Mathematician, Flight Research", email: undefined });
-    expect(rows[0]?.tags).toEqual(["vip", "pioneers"]);
-  });
-
-  test("a broken row fails the run with its line number, before anything is applied", async () => {
-    expect(() => parseContactBook("key,firstName\nx,y\n")).toThrow(/header lacks lastName/);
-    const header = committed.split("\n")[0];
-    expect(() => parseContactBook(`${header}\nada,Ada,,,,,,,\nada,Ada,,,,,,,\n`)).toThrow(
-      "contacts.csv:3: key ada is used twice",
-    );
-    expect(() => parseContactBook(`${header}\nbob,"Bob,,,,,,,\n`)).toThrow(
-      "contacts.csv:2: a quoted field is not closed",
-    );
-  });
-
-  test("up at parallelism 16 (`pulumi up --parallel 16`) creates one contact per row", async () => {
-    const r = await stack.engine.upProgram(gitops);
-    expect(resourceOps(r.steps)).toEqual({
-      "ada-lovelace": "create",
-      "grace-hopper": "create",
-      "katherine-johnson": "create",
+  test("the committed contact book parses: several labelled phones, an address, quoted commas, tag lists, empty cells", () => {
+    const rows = romulus.parseContactBook(committedFile);
+    expect(rows.map((r) => r.key)).toEqual(KEYS);
+    expect(rows[0]?.contact).toMatchObject({
+      phones: [
+        { number: "+442071234567", label: "MOBILE" },
+        { number: "+442079460000", label: "JOB" },
+      ],
+      addresses: [{ city: "London", country: "GB" }],
+      tags: ["vip", "pioneers"],
     });
+    expect(rows[2]?.contact).toMatchObject({ jobTitle: "Research Mathematician, Flight Research" });
+    expect(rows[2]?.contact).not.toHaveProperty("emails");
+    // The YAML form of the same book (contacts.yaml) says exactly the same.
+    expect(romulus.parseContactBook(committedYaml)).toEqual(rows);
+  });
+
+  test("a broken book fails the preview with each mistake's line and column, before any request", async () => {
+    writeBook((lines) => [...lines, lines[1]!.replace("+442071234567", "020 7123 4567")]);
+    stack.server.resetCounters();
+    await expect(stack.engine.previewProgram(gitops)).rejects.toThrow(
+      [
+        `${book}:5:1: key ada-lovelace is already the key of line 2: each contact needs its own key`,
+        `${book}:5:27: phones[0].number must be a phone number in E.164 format, e.g. +39012345678`,
+      ].join("\n"),
+    );
+    expect(stack.server.counters().total ?? 0).toBe(0);
+    writeBook();
+  });
+
+  test("the previous version of the example (a loop of `new Contact(row.key, ...)`) at parallelism 16 creates one contact per row", async () => {
+    const r = await stack.engine.upProgram(handWritten);
+    expect(resourceOps(r.steps)).toEqual(Object.fromEntries(KEYS.map((k) => [k, "create"])));
     expect(contacts()).toHaveLength(3);
     expect(named("Katherine")).toMatchObject({
       last_name: "Johnson",
       company_name: "NASA",
       job_title: "Research Mathematician, Flight Research",
-      phones: [expect.objectContaining({ number: "+17575550188" })],
+      phones: [expect.objectContaining({ number: "+17575550188", label: "HOME" })],
       emails: [],
     });
-    expect(tagNames(named("Ada"))).toEqual(["pioneers", "vip"]);
-    expect(r.program.exports).toEqual({
-      contacts: Object.fromEntries(
-        r.state.filter((s) => s.type.endsWith(":Contact")).map((s) => [s.urn.split("::").pop(), s.id]),
-      ),
+    expect(named("Ada")).toMatchObject({
+      phones: [
+        expect.objectContaining({ number: "+442071234567", label: "MOBILE" }),
+        expect.objectContaining({ number: "+442079460000", label: "JOB" }),
+      ],
+      addresses: [expect.objectContaining({ city: "London", country: "GB" })],
     });
+    expect(tagNames(named("Ada"))).toEqual(["pioneers", "vip"]);
+  });
+
+  test("moving to ContactBook replaces nothing: every contact same, moved under the book by its alias, no write", async () => {
+    const before = Object.fromEntries(KEYS.map((k) => [k, byName(stack.engine.state, k)!]));
+    stack.server.resetCounters();
+    const r = await stack.engine.upProgram(gitops);
+    expect(resourceOps(r.steps)).toEqual(Object.fromEntries(KEYS.map((k) => [k, "same"])));
+    expect(writes(stack.server)).toEqual({});
+    for (const key of KEYS) {
+      const now = byName(r.state, key)!;
+      expect(now.id).toBe(before[key]!.id);
+      expect(now.urn).toBe(before[key]!.urn.replace("::pulumi-nodejs:", "::romulus:index:ContactBook$pulumi-nodejs:"));
+    }
+    expect(r.state.filter((e) => Object.values(before).some((b) => b.urn === e.urn))).toEqual([]);
+    expect(r.program.exports).toEqual({
+      contacts: Object.fromEntries(KEYS.map((k) => [k, byName(r.state, k)!.id])),
+    });
+  });
+
+  test("the YAML book (contactsFile: contacts.yaml) declares the same contacts: switching files changes none", async () => {
+    const config = { ...stack.engine.config };
+    delete config["romulus:apiKey"];
+    const yaml = stack.rerun({ ...config, "romulus-gitops:contactsFile": committedYaml });
+    stack.server.resetCounters();
+    try {
+      const preview = await yaml.previewProgram(gitops);
+      expect(resourceOps(preview.steps)).toEqual(Object.fromEntries(KEYS.map((k) => [k, "same"])));
+      expect(writes(stack.server)).toEqual({});
+    } finally {
+      stack.rerun(config);
+    }
   });
 
   test("an unchanged contact book previews as no change and writes nothing", async () => {
@@ -111,7 +170,7 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
       ...lines
         .filter((l) => !l.startsWith("katherine-johnson,"))
         .map((l) => (l.startsWith("grace-hopper,") ? l.replace("pioneers", "pioneers;navy") : l)),
-      "alan-turing,Alan,Turing,,alan@example.org,,,pioneers,",
+      "alan-turing,Alan,Turing,,alan@example.org,,,,,pioneers,",
     ]);
     stack.server.resetCounters();
     const r = await stack.engine.upProgram(gitops);
@@ -138,7 +197,7 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
       ...lines
         .filter((l) => !l.startsWith("katherine-johnson,"))
         .map((l) => (l.startsWith("grace-hopper,") ? l.replace("pioneers", "pioneers;navy") : l)),
-      "alan-m-turing,Alan,Turing,,alan@example.org,,,pioneers,",
+      "alan-m-turing,Alan,Turing,,alan@example.org,,,,,pioneers,",
     ]);
     const r = await stack.engine.upProgram(gitops);
     expect(resourceOps(r.steps)).toMatchObject({ "alan-m-turing": "create", "alan-turing": "delete" });
@@ -162,8 +221,8 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
       ...lines
         .filter((l) => !l.startsWith("katherine-johnson,"))
         .map((l) => (l.startsWith("grace-hopper,") ? l.replace("pioneers", "pioneers;navy") : l)),
-      "alan-m-turing,Alan,Turing,,alan@example.org,,,pioneers,",
-      `margaret-hamilton,Margaret,Hamilton,,margaret@example.com,MIT,,apollo,${existing.id}`,
+      "alan-m-turing,Alan,Turing,,alan@example.org,,,,,pioneers,",
+      `margaret-hamilton,Margaret,Hamilton,,margaret@example.com,MIT,,,,apollo,${existing.id}`,
     ]);
     const r = await stack.engine.upProgram(gitops);
     expect(resourceOps(r.steps)).toMatchObject({ "margaret-hamilton": "create" });
@@ -173,32 +232,40 @@ export function gitopsSuite(options: ExampleSuiteOptions = {}): void {
     expect(tagNames(stack.server.object(ORG, "contacts", existing.id))).toEqual(["apollo"]);
   });
 
-  test("refresh without drift changes nothing and the drift check passes", async () => {
-    expect((await stack.engine.refresh()).changed).toEqual([]);
-    const check = await drift();
-    expect(check.changes).toEqual([]);
-    expect(check.ok).toBe(true);
-  });
+  test(
+    "refresh without drift changes nothing and the drift check passes",
+    async () => {
+      expect((await stack.engine.refresh()).changed).toEqual([]);
+      const check = await drift();
+      expect(check.changes).toEqual([]);
+      expect(check.ok).toBe(true);
+    },
+    SEVERAL_RUNS,
+  );
 
-  test("the drift check fails on an edit or a deletion made in the dashboard; up puts the file's truth back", async () => {
-    const ada = byName(stack.engine.state, "ada-lovelace")!;
-    const grace = byName(stack.engine.state, "grace-hopper")!;
-    stack.server.edit(ORG, "contacts", ada.id, { company_name: "Babbage & Co" });
-    stack.server.remove(ORG, "contacts", grace.id);
+  test(
+    "the drift check fails on an edit or a deletion made in the dashboard; up puts the file's truth back",
+    async () => {
+      const ada = byName(stack.engine.state, "ada-lovelace")!;
+      const grace = byName(stack.engine.state, "grace-hopper")!;
+      stack.server.edit(ORG, "contacts", ada.id, { company_name: "Babbage & Co" });
+      stack.server.remove(ORG, "contacts", grace.id);
 
-    const caught = await drift();
-    expect(caught.ok).toBe(false);
-    expect(resourceOps(caught.changes)).toEqual({ "ada-lovelace": "update", "grace-hopper": "create" });
+      const caught = await drift();
+      expect(caught.ok).toBe(false);
+      expect(resourceOps(caught.changes)).toEqual({ "ada-lovelace": "update", "grace-hopper": "create" });
 
-    const refreshed = await stack.engine.refresh();
-    expect(refreshed.deleted).toEqual([grace.urn]);
-    expect(refreshed.changed.sort()).toEqual([ada.urn, grace.urn].sort());
-    const fixed = await stack.engine.upProgram(gitops);
-    expect(resourceOps(fixed.steps)).toMatchObject({ "ada-lovelace": "update", "grace-hopper": "create" });
-    expect(named("Ada")).toMatchObject({ company_name: "Analytical Engines" });
-    expect(tagNames(named("Grace"))).toEqual(["navy", "pioneers"]);
-    expect((await drift()).ok).toBe(true);
-  });
+      const refreshed = await stack.engine.refresh();
+      expect(refreshed.deleted).toEqual([grace.urn]);
+      expect(refreshed.changed.sort()).toEqual([ada.urn, grace.urn].sort());
+      const fixed = await stack.engine.upProgram(gitops);
+      expect(resourceOps(fixed.steps)).toMatchObject({ "ada-lovelace": "update", "grace-hopper": "create" });
+      expect(named("Ada")).toMatchObject({ company_name: "Analytical Engines" });
+      expect(tagNames(named("Grace"))).toEqual(["navy", "pioneers"]);
+      expect((await drift()).ok).toBe(true);
+    },
+    SEVERAL_RUNS,
+  );
 
   test("destroy leaves nothing behind, adopted contact included", async () => {
     await stack.engine.destroy();

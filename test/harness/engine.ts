@@ -15,6 +15,8 @@
  *   (as each CLI run spawns fresh plugins). Refresh and destroy rebuild providers from state, so they
  *   run with the config stored by the last up, like the CLI (notes §2 caveat 3).
  * - DIFF_UNKNOWN falls back to comparing old and new inputs, `__provider` included, as the engine does.
+ * - Aliases: a resource whose URN has no state takes over the state of the first of its `aliases` that has
+ *   some (same id, same diff), and that old URN is neither deleted nor kept.
  * Simplified: components are not stored in state and get no steps; dependents are not ordered on
  * deletes (reverse state order); leftover read (static get) resources are dropped without a step.
  */
@@ -404,6 +406,17 @@ export class Engine {
     const started = Date.now();
     const old = opts.state ?? this.state;
     const oldByUrn = new Map(old.map((e) => [e.urn, e]));
+    /** Old URNs a resource took over through its `aliases`: renamed, neither deleted nor kept twice. */
+    const aliased = new Set<string>();
+    /** The old state of a resource: under its URN, or else under the first of its aliases that has one. */
+    const priorOf = (r: RegisteredResource): StateResource | undefined => {
+      const own = oldByUrn.get(r.urn);
+      if (own) return own;
+      const alias = r.aliases.find((urn) => oldByUrn.has(urn));
+      if (alias === undefined) return undefined;
+      aliased.add(alias);
+      return { ...oldByUrn.get(alias)!, urn: r.urn };
+    };
     const providerInputs = new Map<string, PropertyMap>();
     const limit = limiter(opts.parallelism ?? this.opts.parallelism ?? DEFAULT_PARALLELISM);
     const hosts = new HostPool(this, (urn) => {
@@ -454,15 +467,15 @@ export class Engine {
       }
       const providerUrn = r.provider?.urn ?? this.defaultProviderUrn;
       if (!r.provider) await ensureDefaultProvider();
+      const prior = priorOf(r);
       try {
-        const o = await limit(() => this.resourceStep(r, providerUrn, oldByUrn.get(r.urn), hosts, preview));
+        const o = await limit(() => this.resourceStep(r, providerUrn, prior, hosts, preview));
         record(r.urn, o);
         return o;
       } catch (e) {
         errors.push(e);
         // Like the engine, a failed step leaves the old state of that resource in place, unless the
         // provider said the object was made anyway: then the engine records it, with its init errors.
-        const prior = oldByUrn.get(r.urn);
         entries.set(r.urn, e instanceof InitFailedError ? e.entry : (prior ?? null));
         throw e;
       }
@@ -471,7 +484,7 @@ export class Engine {
     const finish = async (deleteLeftovers: boolean): Promise<OperationResult> => {
       try {
         if (deleteLeftovers && errors.length === 0) {
-          const gone = old.filter((e) => !entries.has(e.urn)).reverse();
+          const gone = old.filter((e) => !entries.has(e.urn) && !aliased.has(e.urn)).reverse();
           const managed = gone.filter((e) => !isProviderType(e.type) && !e.external);
           await Promise.all(
             managed.map((e) =>
@@ -493,7 +506,7 @@ export class Engine {
           }
         } else if (!deleteLeftovers || errors.length > 0) {
           // Nothing is deleted after a failure: keep what the old state had.
-          for (const e of old) if (!entries.has(e.urn)) entries.set(e.urn, e);
+          for (const e of old) if (!entries.has(e.urn) && !aliased.has(e.urn)) entries.set(e.urn, e);
         }
       } catch (err) {
         errors.push(err);

@@ -38,15 +38,30 @@ class NodejsProvider extends pulumi.ProviderResource {
   }
 }
 
-/** a on the default provider, b on an explicit provider whose config points at another file. */
-function toyProgram(opts: { color?: string; zone?: string; getId?: string } = {}) {
+class Group extends pulumi.ComponentResource {
+  constructor(name: string) {
+    super("toy:index:Group", name);
+  }
+}
+
+/**
+ * a on the default provider, b on an explicit provider whose config points at another file. `grouped` moves
+ * a under a component, with (`"aliased"`) or without an alias to its old top-level place.
+ */
+function toyProgram(opts: { color?: string; zone?: string; getId?: string; grouped?: "aliased" | "bare" } = {}) {
   return () => {
     const cfg = new pulumi.Config("toy");
     const other = new NodejsProvider("other", {
       "toy:file": otherFile,
       "toy:token": cfg.requireSecret("token"),
     });
-    const a = new Item("a", { name: "alpha", color: pulumi.secret(opts.color ?? "red"), zone: opts.zone ?? "a" });
+    const group = opts.grouped ? new Group("group") : undefined;
+    const aliases = opts.grouped === "aliased" ? [{ parent: pulumi.rootStackResource }] : undefined;
+    const a = new Item(
+      "a",
+      { name: "alpha", color: pulumi.secret(opts.color ?? "red"), zone: opts.zone ?? "a" },
+      { parent: group, aliases },
+    );
     const b = new Item("b", { name: pulumi.interpolate`${a.name}-child` }, { provider: other });
     if (opts.getId) Item.get("g", opts.getId);
     return { aId: a.id, bName: b.name };
@@ -204,6 +219,22 @@ test("refresh drops an object deleted out of band", async () => {
   engine.state = snapshot;
 });
 
+test("a resource moved under a component keeps its object through an alias to its old place, and is replaced without", async () => {
+  const before = byName(engine.state, "a")!;
+  const bare = await engine.previewProgram(toyProgram({ color: "blue", zone: "b", grouped: "bare" }));
+  expect(bare.steps.filter((s) => s.urn.endsWith("::a")).map((s) => s.op)).toEqual(["create", "delete"]);
+
+  const r = await engine.upProgram(toyProgram({ color: "blue", zone: "b", grouped: "aliased" }));
+  expect(ops(r.steps)).toMatchObject({ a: "same", b: "same" });
+  expect(r.steps.filter((s) => s.op !== "same")).toEqual([]);
+  const after = byName(r.state, "a")!;
+  expect(after.urn).toBe("urn:pulumi:stack::project::toy:index:Group$pulumi-nodejs:dynamic/toy:Item::a");
+  expect(after.urn).not.toBe(before.urn);
+  expect(after.id).toBe(before.id);
+  expect(r.state.filter((e) => e.urn === before.urn)).toEqual([]);
+  expect(Object.keys(readDb(mainFile).objects)).toEqual([before.id]);
+});
+
 test("destroy deletes everything (fresh host processes, as the CLI spawns them)", async () => {
   const fresh = new Engine({
     programDir: programDir.dir,
@@ -231,4 +262,17 @@ test("runProgram fails on a provider that captures something unserialisable", as
       new BadResource(provider, "bad", {});
     }),
   ).rejects.toThrow(/error serializing property "__provider"[\s\S]*native code/);
+});
+
+test("a program that throws fails its own run, not the next one", async () => {
+  const failed = await runProgram(() => {
+    throw new Error("bad program");
+  }).then(
+    () => "",
+    (e: Error) => e.message,
+  );
+  expect(failed).toMatch(/^runProgram: the program failed:\nError: bad program/);
+  expect(failed.split("bad program")).toHaveLength(2);
+  const next = await runProgram(() => ({ fine: true }));
+  expect(next.exports).toEqual({ fine: true });
 });

@@ -55,6 +55,8 @@ export interface RegisteredResource {
   replaceOnChanges: string[];
   ignoreChanges: string[];
   dependencies: string[];
+  /** URNs the resource had before (the `aliases` option, alias specs resolved as the engine resolves them). */
+  aliases: string[];
 }
 
 /** What the monitor answers a registration with; `outputs` in wire form. */
@@ -231,10 +233,24 @@ export async function runProgram(
       };
       // The engine's URN rule (resource.NewURN): the type is qualified by the parent's qualified type,
       // except under the root stack. MockMonitor.newUrn always qualifies, which real runs never do.
-      const newUrn = (parent: string, type: string, name: string): string => {
+      const newUrn = (parent: string, type: string, name: string, where = { stack, project }): string => {
         const qualified = parent && parent !== stackUrn ? `${parent.split("::")[2]}$${type}` : type;
-        return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
+        return `urn:pulumi:${where.stack}::${where.project}::${qualified}::${name}`;
       };
+      // The engine's alias resolution (resource_monitor's aliases): an unset name, type, stack or project is
+      // the resource's own; a spec without a parent keeps the resource's parent; `noParent` means top level.
+      const aliasUrns = (req: resproto.RegisterResourceRequest): string[] => [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((alias) => {
+          const spec = alias.getSpec();
+          if (!spec) return alias.getUrn();
+          const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+          return newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName(), {
+            stack: spec.getStack() || stack,
+            project: spec.getProject() || project,
+          });
+        }),
+      ];
       const providerOf = (ref: string): ProviderReference | undefined => {
         if (!ref) return undefined;
         const { urn, id } = parseProviderRef(ref);
@@ -268,6 +284,7 @@ export async function runProgram(
           replaceOnChanges: req.getReplaceonchangesList(),
           ignoreChanges: req.getIgnorechangesList(),
           dependencies: req.getDependenciesList(),
+          aliases: aliasUrns(req),
         };
         record(r).then(
           (answer) => {
@@ -300,6 +317,7 @@ export async function runProgram(
           replaceOnChanges: [],
           ignoreChanges: [],
           dependencies: req.getDependenciesList(),
+          aliases: [],
         };
         record(r).then(
           (answer) => {
@@ -318,10 +336,15 @@ export async function runProgram(
       };
 
       // What the Node language host does: run inside the root stack, then drain outstanding RPCs.
-      await pulumi.runtime.runInPulumiStack(async () => program());
-      await pulumi.runtime.disconnect();
-      // A serialisation failure rejects a promise nobody awaits; give it a macrotask to surface.
-      await new Promise((r) => setImmediate(r));
+      try {
+        await pulumi.runtime.runInPulumiStack(async () => program());
+      } finally {
+        // Drained even when the program threw: the stack's derived outputs reject too, and those
+        // rejections must surface here, in this run, not in the next program's.
+        await pulumi.runtime.disconnect().catch(() => undefined);
+        // A serialisation failure rejects a promise nobody awaits; give it a macrotask to surface.
+        await new Promise((r) => setImmediate(r));
+      }
       if (pulumi.log.hasErrors()) failures.push(new Error("the program logged errors (pulumi.log.error)"));
     });
   } catch (err) {
@@ -330,7 +353,8 @@ export async function runProgram(
     restoreTraps();
   }
   if (failures.length > 0) {
-    const messages = failures.map((e) => (e instanceof Error ? e.stack || e.message : String(e)));
+    // The stack's outputs reject with the program's own error: report each error once.
+    const messages = [...new Set(failures)].map((e) => (e instanceof Error ? e.stack || e.message : String(e)));
     throw new Error(`runProgram: the program failed:\n${messages.join("\n---\n")}`);
   }
   const { value, secretPaths } = unwrapSecrets(exportsWire);

@@ -5,11 +5,15 @@
  * contain, naming the property or the endpoint) and how many API requests it costs; bad-input.test.ts runs
  * it through the real provider host (resources, configuration), the program (data sources) or the client.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import type { CallTaskWebhookSubscriptionArgs, ContactArgs, RomulusClient, WebhookSubscriptionArgs } from "../../src";
+import { BAD_BOOKS, type BadBook } from "../contact-book/bad-books";
 import { romulus } from "../support/package";
 import { API_KEY, OTHER_KEY } from "./support";
 
-export type Where = "check" | "create" | "read" | "config" | "program" | "lookup" | "client";
+export type Where = "check" | "create" | "read" | "config" | "program" | "book" | "lookup" | "client";
 
 /** What the cases need from the test: engines, the emulator's seed ids, the hostile server. */
 export interface CaseContext {
@@ -57,7 +61,7 @@ export interface Case {
   run(ctx: CaseContext): Promise<unknown>;
 }
 
-const { WebhookSubscription, CallTaskWebhookSubscription, Contact } = romulus;
+const { WebhookSubscription, CallTaskWebhookSubscription, Contact, ContactBook } = romulus;
 
 const HOOK = "https://hooks.example.com/romulus";
 
@@ -127,6 +131,29 @@ const agentCallTask =
 const monday = (from: string, to: string) => ({
   days: [{ day_of_week: "MONDAY", timeranges: [{ from, to }] }],
 });
+
+/** `pulumi up` of a program declaring a ContactBook of the bad file (test/contact-book/bad-books.ts). */
+function bookCase(book: BadBook): Case {
+  return {
+    id: book.id,
+    input: book.input,
+    where: "book",
+    error: `${book.name}:${book.excerpt ?? book.error}`,
+    calls: 0,
+    async run(ctx) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-book-"));
+      try {
+        const file = path.join(dir, book.name);
+        fs.writeFileSync(file, book.text);
+        return await ctx.up(() => {
+          new ContactBook("book", { path: file });
+        });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
 
 export const CASES: Case[] = [
   // --------------------------------------------------------------------------- WebhookSubscription
@@ -456,6 +483,8 @@ export const CASES: Case[] = [
         new Contact("bad", { firstName: "Ada", importId: ctx.otherOrgContactId });
       }),
   },
+  // ------------------------------------------------------------------------------------ contact books
+  ...BAD_BOOKS.map(bookCase),
   // ------------------------------------------------------------------------------------- data sources
   {
     id: "DS-01",
@@ -828,6 +857,7 @@ const WHERE_TEXT: Record<Where, string> = {
   read: "read (refresh)",
   config: "config (before any request)",
   program: "program (before any request)",
+  book: "program (reading the file)",
   lookup: "program (lookup)",
   client: "client (before sending)",
 };

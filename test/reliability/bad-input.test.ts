@@ -285,11 +285,11 @@ function cells(table: string): string[][] {
     );
 }
 
-test("the case list has unique ids and at least 40 rows across resources, data sources, configuration and hostile endpoints", () => {
+test("the case list has unique ids and at least 40 rows across resources, contact books, data sources, configuration and hostile endpoints", () => {
   const ids = CASES.map((c) => c.id);
   expect(new Set(ids).size).toBe(ids.length);
   expect(ids.length).toBeGreaterThanOrEqual(40);
-  for (const prefix of ["WS-", "CT-", "CO-", "DS-", "CF-", "H-", "CL-"]) {
+  for (const prefix of ["WS-", "CT-", "CO-", "CB-", "DS-", "CF-", "H-", "CL-"]) {
     expect(ids.some((id) => id.startsWith(prefix))).toBe(true);
   }
 });
