@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../node-version";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENV_VARS } from "../config";

@@ -137,7 +137,13 @@ export function targetFor(explicit: RomulusSettings | undefined): Target {
  */
 export function fixtureTarget(fixtures: Fixtures): Target {
   return {
-    settings: { apiKey: "", baseUrl: "", environment: "custom", apiKeySource: "explicit options" },
+    settings: {
+      apiKey: "",
+      baseUrl: "",
+      environment: "custom",
+      apiKeySource: "explicit options",
+      allowInsecureHttp: false,
+    },
     identity: "fixtures",
     client() {
       throw new RomulusLookupError("a lookup answered from fixtures has no client");

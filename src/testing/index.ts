@@ -1,3 +1,5 @@
+// First, before any dependency loads: an unsupported Node stops here with one line.
+import "../node-version";
 import type * as pulumi from "@pulumi/pulumi";
 import type { GetAgentResult } from "../functions/agents";
 import { type Fixtures, fixtureTarget, lookupNamed } from "../functions/core";

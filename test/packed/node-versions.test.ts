@@ -19,6 +19,7 @@ const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as {
   engines: { node: string };
   exports: Record<string, unknown>;
+  bin: Record<string, string>;
   scripts: Record<string, string>;
 };
 const MINIMUM = semver.minVersion(pkg.engines.node)?.version as string;
@@ -155,8 +156,8 @@ if (!OLD_NODE || !OLD_VERSION || !semver.lt(OLD_VERSION, MINIMUM)) {
       expectOneLine(await run(oldNode, ["--input-type=module", "-e", code], { cwd: packed.dir }));
     });
 
-    test("the romulus-emulator bin stops with one line, --help too", async () => {
-      const bin = path.join(packed.dir, "node_modules", ".bin", "romulus-emulator");
+    test.each(Object.keys(pkg.bin))("the %s bin stops with one line, --help too", async (name) => {
+      const bin = path.join(packed.dir, "node_modules", ".bin", name);
       expectOneLine(await run(bin, ["--help"], { cwd: packed.dir, env: oldEnv }));
       expectOneLine(await run(bin, [], { cwd: packed.dir, env: oldEnv }));
     });

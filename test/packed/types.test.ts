@@ -22,6 +22,7 @@ import { RomulusClient as SameClient, isMaybeProcessedError } from "pulumi-romul
 import { DEFAULT_API_KEY, type Emulator, startEmulator } from "pulumi-romulus/emulator";
 import { PHONE_LABELS } from "pulumi-romulus/models";
 import { parseWebhookEvent, type WebhookEvent } from "pulumi-romulus/webhooks";
+import { romulusMocks } from "pulumi-romulus/testing";
 
 export async function use(): Promise<string> {
   const emulator: Emulator = await startEmulator({ port: 0 });
@@ -30,6 +31,7 @@ export async function use(): Promise<string> {
   const label: (typeof PHONE_LABELS)[number] = PHONE_LABELS[0];
   const retry: boolean = isMaybeProcessedError(new Error("x"));
   const agent = getAgentOutput({ name: "Sales Agent" });
+  const mocks = romulusMocks({ agents: [{ id: "agent-1", name: "Sales Agent", type: "OUTBOUND" }] });
   new Contact("c", { firstName: "Ada", phones: [{ number: "+442071234567", label }] });
   await emulator.close();
   // @ts-expect-error baseUrl is a string
@@ -40,9 +42,11 @@ export async function use(): Promise<string> {
   await startEmulator({ portt: 0 });
   // @ts-expect-error PHONE_LABELS is a tuple of labels
   const notALabel: "FAX" = PHONE_LABELS[0];
+  // @ts-expect-error fixtures are lists of the data sources' results
+  romulusMocks({ agents: "Sales Agent" });
   // @ts-expect-error the event is a union of typed events
   event.nope.deeper;
-  return [event.type, String(retry), String(wrong), notALabel, typeof agent].join();
+  return [event.type, String(retry), String(wrong), notALabel, typeof agent, typeof mocks].join();
 }
 `;
 
