@@ -5,23 +5,33 @@ import {
   createCampaignTasksRequest,
   terminateCampaignTasksRequest,
 } from "../models/campaigns";
-import { Section, seg } from "./section";
+import { Section } from "./section";
 
 export class Campaigns extends Section {
   /** Adds a call task per recipient. Invalid rows are still created, with `import_errors`. */
   async createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks";
-    return this.call("POST", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks`, {
-      body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
-      schema: campaignCallTasks,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      { callCampaignId: campaignId },
+      {
+        body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
+        schema: campaignCallTasks,
+      },
+    );
   }
 
   async terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks/terminate";
-    return this.call("PUT", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks/terminate`, {
-      body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),
-      schema: campaignCallTasks,
-    });
+    return this.call(
+      "PUT",
+      endpoint,
+      { callCampaignId: campaignId },
+      {
+        body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),
+        schema: campaignCallTasks,
+      },
+    );
   }
 }

@@ -12,14 +12,19 @@ import { Section } from "./section";
 export class Robocalls extends Section {
   listConfigurations(options?: PaginatorOptions): Paginator<RobocallConfiguration> {
     const endpoint = "/v1/call-tasks/robocalls/configurations";
-    return this.springList(endpoint, endpoint, robocallConfiguration, {}, options);
+    return this.springList(endpoint, {}, robocallConfiguration, {}, options);
   }
 
   async start(body: StartRobocallRequest): Promise<RobocallTask> {
     const endpoint = "/v1/call-tasks/robocalls";
-    return this.call("POST", endpoint, endpoint, {
-      body: this.body(startRobocallRequest, body, "POST", endpoint),
-      schema: robocallTask,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      {},
+      {
+        body: this.body(startRobocallRequest, body, "POST", endpoint),
+        schema: robocallTask,
+      },
+    );
   }
 }
