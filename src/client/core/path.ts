@@ -14,6 +14,9 @@ const FIXED_ROUTES = [
   "/v2/contacts/search",
 ];
 
+/** The fixed words of those routes, refused as ids whose endpoint is not known (a resource's `importId`). */
+const FIXED_WORDS = new Set(FIXED_ROUTES.map((route) => route.slice(route.lastIndexOf("/") + 1)));
+
 /** Why `value` cannot be a path segment, or `undefined` when it can. `prefix` is the path before it. */
 function unusableId(value: string, prefix?: string): string | undefined {
   if (value.trim() === "") return "must be a non-empty id";
@@ -21,7 +24,10 @@ function unusableId(value: string, prefix?: string): string | undefined {
   // percent-encoding does not protect them, since encodeURIComponent leaves dots alone.
   if (value === "." || value === "..") return `must be an id, not ${JSON.stringify(value)} (a path step)`;
   if (value.trim() !== value) return "must not start or end with whitespace";
-  if (prefix !== undefined) {
+  if (prefix === undefined) {
+    if (FIXED_WORDS.has(value))
+      return `must be an id, not ${JSON.stringify(value)}: the API routes that word to another endpoint`;
+  } else {
     for (const route of FIXED_ROUTES) {
       if (route.startsWith(prefix) && route.slice(prefix.length).split("/")[0] === value) {
         return `must be an id, not ${JSON.stringify(value)}: ${route} is another endpoint`;
@@ -33,7 +39,8 @@ function unusableId(value: string, prefix?: string): string | undefined {
 
 /**
  * Checks an id given outside the client (a resource's `importId`, the id of `Resource.get`) with the same
- * rules the client applies to every path parameter. Returns the reason it is unusable, or `undefined`.
+ * rules the client applies to every path parameter. Without the endpoint `template`, every fixed word of
+ * `FIXED_ROUTES` is refused. Returns the reason it is unusable, or `undefined`.
  */
 export function idProblem(value: unknown, template?: string): string | undefined {
   if (typeof value !== "string" && typeof value !== "number") return "must be an id (a string)";
