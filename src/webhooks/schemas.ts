@@ -31,7 +31,7 @@ function optional<T extends z.ZodType>(schema: T) {
 
 /**
  * Bounds of the arrays in a webhook body, generous for real calls: a transcript turn every second of a
- * three-hour call is 10,800 turns, and a call's actions, a result's extracted properties or a robocall's
+ * five-hour call is 18,000 turns, and a call's actions, a result's extracted properties or a robocall's
  * attempts number in the tens. A body beyond them is refused before any item is looked at.
  */
 export const MAX_TRANSCRIPT_TURNS = 20_000;

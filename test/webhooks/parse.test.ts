@@ -336,7 +336,7 @@ describe("hostile bodies: bounded work", () => {
     expect(error.message).toContain("action_results.0.");
   });
 
-  test("a transcript of 15,000 turns, a three-hour call's worth, is accepted; 20,001 turns are not", () => {
+  test("a transcript of 15,000 turns, a four-hour call's worth, is accepted; 20,001 turns are not", () => {
     const body = fixture("agent-call-completed");
     body.agent_transcription = Array.from({ length: 15_000 }, (_, i) => ({
       speaker: i % 2 ? "USER" : "AGENT",

@@ -56,7 +56,7 @@ export function idProblem(value: unknown, template?: string): string | undefined
 export function pathFor(template: string, params: Readonly<Record<string, string | number>>, method: string): string {
   return template.replace(/\{(\w+)\}/g, (_match, name: string, offset: number) => {
     const value = params[name];
-    const problem = value === undefined ? "is required" : idProblem(value, template.slice(0, offset) + "{");
+    const problem = value === undefined ? "is required" : idProblem(value, `${template.slice(0, offset)}{`);
     if (problem !== undefined) throw new RequestValidationError(`${method} ${template}`, name, problem);
     return encodeURIComponent(String(value));
   });

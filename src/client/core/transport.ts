@@ -42,7 +42,7 @@ export interface TransportOptions {
   maxConcurrency?: number;
   /** Appended to `pulumi-romulus/<version>`, so the vendor can still tell our traffic apart. */
   userAgent?: string;
-  /** First backoff ceiling; doubles per retry (full jitter). Default 250 ms. */
+  /** Shortest wait between attempts, and the first backoff ceiling, which doubles per retry (jittered between the two). Default 250 ms. */
   retryBaseDelayMs?: number;
   /** Ceiling of the client's own backoff between attempts (not of a server's `Retry-After`). Default 20 s. */
   retryMaxDelayMs?: number;
