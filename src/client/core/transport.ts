@@ -487,6 +487,9 @@ export class Transport {
       this.redact,
       `request ${method} ${url} attempt=${attempt}${payload === undefined ? "" : ` body=${this.loggable(payload)}`}`,
     );
+    // Loaded before the clock starts: on a busy machine the first load takes longer than a short timeout,
+    // which would then abort a request that was never sent.
+    const http = undici();
     // The clock starts here, after the limiter: time spent queueing behind our own requests is not the
     // server being slow.
     const started = performance.now();
@@ -497,7 +500,7 @@ export class Transport {
       controller.abort();
     }, this.timeoutMs);
     try {
-      const response = await undici().request(url, {
+      const response = await http.request(url, {
         dispatcher: poolFor(this.origin),
         method,
         headers,
