@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from "node:crypto";
 import * as http from "node:http";
 import { parseWebhookEvent, type WebhookEvent, WebhookEventError } from "pulumi-romulus";
 
@@ -8,6 +9,19 @@ export interface ReceiverOptions {
   onEvent?: (event: WebhookEvent, path: string) => void | Promise<void>;
   /** Bodies above this are refused with 413 before they are parsed. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * The secret every delivery must carry as `?token=` in its URL (the subscriptions' URLs hold it): Romulus
+   * signs nothing, so the token is how the receiver tells Romulus from anyone else who finds the address.
+   * A request without it, or with another, is answered 401 before its body is read. Leave it out only for
+   * a receiver nobody else can reach.
+   */
+  token?: string;
+}
+
+/** Compares in constant time (over SHA-256 digests, so the length does not leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /**
@@ -40,9 +54,18 @@ export function createReceiver(options: ReceiverOptions = {}): http.Server {
   const log = options.log ?? ((line: string) => console.log(line));
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   return http.createServer((req, res) => {
+    // Only the path is logged or handed on: the query carries the token.
+    const url = new URL(req.url ?? "/", "http://receiver");
+    const path = url.pathname;
     if (req.method !== "POST") {
       res.setHeader("allow", "POST");
       answer(res, 405, { error: "only POST is accepted" });
+      return;
+    }
+    if (options.token !== undefined && !sameSecret(url.searchParams.get("token") ?? "", options.token)) {
+      log(`refused ${path}: missing or wrong token`);
+      answer(res, 401, { error: "missing or wrong token" });
+      req.resume();
       return;
     }
     const chunks: Buffer[] = [];
@@ -58,7 +81,6 @@ export function createReceiver(options: ReceiverOptions = {}): http.Server {
     });
     req.on("end", async () => {
       if (refused) return;
-      const path = req.url ?? "/";
       let event: WebhookEvent;
       try {
         event = parseWebhookEvent(Buffer.concat(chunks));

@@ -7,20 +7,14 @@ import {
   terminateByPhoneRequest,
 } from "../models/agent-call-tasks";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
-import { Section, seg } from "./section";
+import { Section } from "./section";
 
 /** The terminate answers are not documented: accept whatever JSON (or nothing) comes back. */
 const anything = z.unknown();
 
 export class AgentCallTasks extends Section {
   list(agentId: string, options?: PaginatorOptions): Paginator<AgentCallTask> {
-    return this.springList(
-      "/v1/ai-agents/agents/{agentId}/call-tasks",
-      `/v1/ai-agents/agents/${seg(agentId)}/call-tasks`,
-      agentCallTask,
-      {},
-      options,
-    );
+    return this.springList("/v1/ai-agents/agents/{agentId}/call-tasks", { agentId }, agentCallTask, {}, options);
   }
 
   /**
@@ -30,10 +24,15 @@ export class AgentCallTasks extends Section {
    */
   async create(agentId: string, body: AgentCallTaskRequest): Promise<AgentCallTask> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call-tasks";
-    return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call-tasks`, {
-      body: this.body(agentCallTaskRequest, body, "POST", endpoint),
-      schema: agentCallTask,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      { agentId },
+      {
+        body: this.body(agentCallTaskRequest, body, "POST", endpoint),
+        schema: agentCallTask,
+      },
+    );
   }
 
   /** Terminates one call task. */
@@ -41,7 +40,7 @@ export class AgentCallTasks extends Section {
     await this.call(
       "PUT",
       "/v1/ai-agents/agents/call-tasks/{callTaskId}/terminate",
-      `/v1/ai-agents/agents/call-tasks/${seg(callTaskId)}/terminate`,
+      { callTaskId },
       {
         schema: anything,
       },
@@ -54,9 +53,14 @@ export class AgentCallTasks extends Section {
    */
   async terminateByPhone(contactPhoneNumber: string): Promise<void> {
     const endpoint = "/v1/ai-agents/agents/call-tasks/terminate";
-    await this.call("PUT", endpoint, endpoint, {
-      body: this.body(terminateByPhoneRequest, { contact_phone_number: contactPhoneNumber }, "PUT", endpoint),
-      schema: anything,
-    });
+    await this.call(
+      "PUT",
+      endpoint,
+      {},
+      {
+        body: this.body(terminateByPhoneRequest, { contact_phone_number: contactPhoneNumber }, "PUT", endpoint),
+        schema: anything,
+      },
+    );
   }
 }

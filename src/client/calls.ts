@@ -8,7 +8,7 @@ import {
 } from "../models/calls";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
 import type { QueryValue } from "./core/transport";
-import { Section, seg } from "./section";
+import { Section } from "./section";
 
 export class Calls extends Section {
   /**
@@ -18,16 +18,21 @@ export class Calls extends Section {
    */
   async create(agentId: string, body: OutboundCallRequest): Promise<Call> {
     const endpoint = "/v1/ai-agents/agents/{agentId}/call";
-    return this.call("POST", endpoint, `/v1/ai-agents/agents/${seg(agentId)}/call`, {
-      body: this.body(outboundCallRequest, body, "POST", endpoint),
-      schema: call,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      { agentId },
+      {
+        body: this.body(outboundCallRequest, body, "POST", endpoint),
+        schema: call,
+      },
+    );
   }
 
   /** Every call matching the filters (AND-ed), across all pages. */
   search(filters: CallSearchFilters = {}, options?: PaginatorOptions): Paginator<Call> {
     const endpoint = "/v1/pbxes/calls/search";
     const query = this.body(callSearchFilters, filters, "GET", endpoint) as Record<string, QueryValue>;
-    return this.springList(endpoint, endpoint, call, query, options);
+    return this.springList(endpoint, {}, call, query, options);
   }
 }

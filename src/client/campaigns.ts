@@ -5,7 +5,7 @@ import {
   createCampaignTasksRequest,
   terminateCampaignTasksRequest,
 } from "../models/campaigns";
-import { Section, seg } from "./section";
+import { Section } from "./section";
 
 export class Campaigns extends Section {
   /**
@@ -14,18 +14,28 @@ export class Campaigns extends Section {
    */
   async createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks";
-    return this.call("POST", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks`, {
-      body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
-      schema: campaignCallTasks,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      { callCampaignId: campaignId },
+      {
+        body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
+        schema: campaignCallTasks,
+      },
+    );
   }
 
   /** Terminates the campaign's tasks for one number, which must be E.164 (checked before sending). */
   async terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
     const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks/terminate";
-    return this.call("PUT", endpoint, `/v1/call-campaigns/${seg(campaignId)}/tasks/terminate`, {
-      body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),
-      schema: campaignCallTasks,
-    });
+    return this.call(
+      "PUT",
+      endpoint,
+      { callCampaignId: campaignId },
+      {
+        body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),
+        schema: campaignCallTasks,
+      },
+    );
   }
 }

@@ -23,6 +23,11 @@ export interface RomulusClientOptions extends RomulusSettings {
    * request at once, with `retryAfterMs` set and a message saying when to retry. Default 60 s.
    */
   maxRetryAfterMs?: number;
+  /**
+   * The largest response body read, in bytes; a larger answer fails with `ResponseTooLargeError` naming the
+   * endpoint, before it is downloaded in full. Default 64 MiB.
+   */
+  maxResponseBytes?: number;
   /** Read when an option is missing, before the environment variables (used inside Pulumi programs). */
   stackConfig?: StackConfigReader;
 }
@@ -61,6 +66,7 @@ export class RomulusClient {
       maxRetries: options.maxRetries,
       maxConcurrency: options.maxConcurrency,
       maxRetryAfterMs: options.maxRetryAfterMs,
+      maxResponseBytes: options.maxResponseBytes,
     });
     this.agents = new Agents(this.#transport);
     this.agentCallTasks = new AgentCallTasks(this.#transport);

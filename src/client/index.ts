@@ -5,15 +5,15 @@ export * from "./client";
 export * from "./core";
 export { orUndefined } from "./section";
 
-import { ConnectionError, RomulusApiError, TimeoutError } from "./core/errors";
+import { ConnectionError, ResponseTooLargeError, RomulusApiError, TimeoutError } from "./core/errors";
 
 /**
  * Whether a failed non-idempotent request may nevertheless have been carried out by the server: its answer
- * was lost (timeout, dropped connection after sending) or the server failed mid-way (500, 502, 504). The
+ * was lost (timeout, dropped connection after sending, an answer too large to read) or the server failed mid-way (500, 502, 504). The
  * transport does not retry those for a POST; the provider reconciles before it tries again.
  */
 export function isMaybeProcessedError(error: unknown): boolean {
-  if (error instanceof TimeoutError) return true;
+  if (error instanceof TimeoutError || error instanceof ResponseTooLargeError) return true;
   if (error instanceof ConnectionError) return error.code !== "ECONNREFUSED";
   if (error instanceof RomulusApiError) return error.status === 500 || error.status === 502 || error.status === 504;
   return false;

@@ -2,13 +2,16 @@ import type { ZodType } from "zod";
 import { type SpringPage, springPage, type V2Page, v2Page } from "../models/common";
 import { NotFoundError } from "./core/errors";
 import { Paginator, type PaginatorOptions } from "./core/pagination";
+import { pathFor } from "./core/path";
 import type { HttpMethod, QueryValue, Transport } from "./core/transport";
 import { validateRequest } from "./core/transport";
 
-/** Encodes an id for a path segment; ids are opaque strings (docs/API-NOTES.md, "Identifiers"). */
-export function seg(id: string | number): string {
-  return encodeURIComponent(String(id));
-}
+/** The names in braces in an endpoint template: `"/v2/contacts/{contactId}"` gives `"contactId"`. */
+export type ParamNames<E extends string> = E extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | ParamNames<Rest>
+  : never;
+/** Path parameters by the name the endpoint template gives them: the compiler checks they match. */
+export type PathParams<E extends string> = Readonly<Record<ParamNames<E>, string | number>>;
 
 /**
  * What every API section shares: the transport, request validation before anything is sent, response
@@ -23,12 +26,17 @@ export abstract class Section {
     this.#transport = transport;
   }
 
-  protected call<T>(
+  /**
+   * `endpoint` is the reference's template (`/v2/contacts/{contactId}`) and `params` its path parameters:
+   * `pathFor` checks and encodes them, so no method can forget either.
+   */
+  protected async call<T, E extends string = string>(
     method: HttpMethod,
-    endpoint: string,
-    path: string,
+    endpoint: E,
+    params: PathParams<E>,
     options: { schema?: ZodType<T>; body?: unknown; query?: Record<string, QueryValue>; idempotent?: boolean } = {},
   ): Promise<T> {
+    const path = pathFor(endpoint, params, method);
     return this.#transport.request<T>({ method, path, endpoint: `${method} ${endpoint}`, ...options });
   }
 
@@ -38,16 +46,16 @@ export abstract class Section {
   }
 
   /** A v1 list: `page` and `size` in the query, the Spring envelope in the answer. */
-  protected springList<T>(
-    endpoint: string,
-    path: string,
+  protected springList<T, E extends string = string>(
+    endpoint: E,
+    params: PathParams<E>,
     item: ZodType<T>,
     query: Record<string, QueryValue> = {},
     options?: PaginatorOptions,
   ): Paginator<T> {
     const schema = springPage(item) as unknown as ZodType<SpringPage<T>>;
     return Paginator.spring(
-      (page, size) => this.call("GET", endpoint, path, { schema, query: { ...query, page, size } }),
+      (page, size) => this.call<SpringPage<T>, E>("GET", endpoint, params, { schema, query: { ...query, page, size } }),
       options,
       { endpoint: `GET ${endpoint}` },
     );
@@ -56,14 +64,13 @@ export abstract class Section {
   /** A v2 search: `page` and `size` in the JSON body; a POST that reads, so it is safe to repeat. */
   protected v2Search<T>(
     endpoint: string,
-    path: string,
     item: ZodType<T>,
     filters: Record<string, unknown>,
     options?: PaginatorOptions,
   ): Paginator<T> {
     const schema = v2Page(item) as unknown as ZodType<V2Page<T>>;
     return Paginator.v2(
-      (page, size) => this.call("POST", endpoint, path, { schema, body: { ...filters, page, size }, idempotent: true }),
+      (page, size) => this.call("POST", endpoint, {}, { schema, body: { ...filters, page, size }, idempotent: true }),
       options,
       { endpoint: `POST ${endpoint}` },
     );

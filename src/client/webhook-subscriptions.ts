@@ -9,18 +9,18 @@ import {
 } from "../models/webhook-subscriptions";
 import { RequestValidationError } from "./core/errors";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
-import { Section, seg } from "./section";
+import { Section } from "./section";
 
 const ONE = "/v1/webhook-subscriptions/{webhookSubscriptionId}";
 
 export class WebhookSubscriptions extends Section {
   list(options?: PaginatorOptions): Paginator<WebhookSubscription> {
     const endpoint = "/v1/webhook-subscriptions/search";
-    return this.springList(endpoint, endpoint, webhookSubscription, {}, options);
+    return this.springList(endpoint, {}, webhookSubscription, {}, options);
   }
 
   get(id: string): Promise<WebhookSubscription> {
-    return this.call("GET", ONE, `/v1/webhook-subscriptions/${seg(id)}`, { schema: webhookSubscription });
+    return this.call("GET", ONE, { webhookSubscriptionId: id }, { schema: webhookSubscription });
   }
 
   /**
@@ -29,27 +29,37 @@ export class WebhookSubscriptions extends Section {
    */
   async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
     const endpoint = "/v1/webhook-subscriptions";
-    return this.call("POST", endpoint, endpoint, {
-      body: this.body(
-        createWebhookSubscriptionRequest,
-        withoutCreationStatus(body, `POST ${endpoint}`),
-        "POST",
-        endpoint,
-      ),
-      schema: webhookSubscription,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      {},
+      {
+        body: this.body(
+          createWebhookSubscriptionRequest,
+          withoutCreationStatus(body, `POST ${endpoint}`),
+          "POST",
+          endpoint,
+        ),
+        schema: webhookSubscription,
+      },
+    );
   }
 
   /** `status` is required; `event` cannot change (a new event means a new subscription). */
   async update(id: string, body: UpdateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
-    return this.call("PUT", ONE, `/v1/webhook-subscriptions/${seg(id)}`, {
-      body: this.body(updateWebhookSubscriptionRequest, body, "PUT", ONE),
-      schema: webhookSubscription,
-    });
+    return this.call(
+      "PUT",
+      ONE,
+      { webhookSubscriptionId: id },
+      {
+        body: this.body(updateWebhookSubscriptionRequest, body, "PUT", ONE),
+        schema: webhookSubscription,
+      },
+    );
   }
 
   async delete(id: string): Promise<void> {
-    await this.call("DELETE", ONE, `/v1/webhook-subscriptions/${seg(id)}`);
+    await this.call("DELETE", ONE, { webhookSubscriptionId: id });
   }
 }
 

@@ -12,7 +12,7 @@ export class WhatsApp extends Section {
   /** Bots with their templates, configured in the dashboard. */
   listBots(options?: PaginatorOptions): Paginator<WhatsAppBot> {
     const endpoint = "/v1/messengers/whatsapp/bots";
-    return this.springList(endpoint, endpoint, whatsAppBot, {}, options);
+    return this.springList(endpoint, {}, whatsAppBot, {}, options);
   }
 
   /**
@@ -21,9 +21,14 @@ export class WhatsApp extends Section {
    */
   async sendTemplateMessage(body: TemplateMessageRequest): Promise<{ success: boolean }> {
     const endpoint = "/v1/messengers/whatsapp/template-message";
-    return this.call("POST", endpoint, endpoint, {
-      body: this.body(templateMessageRequest, body, "POST", endpoint),
-      schema: templateMessageResponse,
-    });
+    return this.call(
+      "POST",
+      endpoint,
+      {},
+      {
+        body: this.body(templateMessageRequest, body, "POST", endpoint),
+        schema: templateMessageResponse,
+      },
+    );
   }
 }

@@ -26,10 +26,42 @@ export const INTERVAL_MESSAGE = `must be a whole number of seconds, at least ${I
 export const webhookEvent = z.enum(WEBHOOK_EVENTS);
 export const webhookStatus = z.enum(WEBHOOK_STATUSES);
 
-export const webhookUrl = z.url({
-  protocol: /^https?$/,
-  message: "must be an absolute http(s) URL, e.g. https://example.com/hooks/romulus",
-});
+/**
+ * The longest webhook URL accepted: 2,048 characters, the conventional limit of browsers, proxies and CDNs,
+ * and twenty times what a real endpoint with a 256-bit token needs. The reference sets none; an unbounded
+ * string would be stored in the state and sent on every update.
+ */
+export const WEBHOOK_URL_MAX_CHARS = 2048;
+const URL_EXAMPLE = "e.g. https://example.com/hooks/romulus";
+
+/**
+ * A webhook URL, shared by both kinds of subscription (client, emulator and resources alike): absolute
+ * http(s), nothing around it, no control characters (URL parsers silently drop tabs and newlines, so the
+ * URL stored would not be the URL written), and no user name or password: a credential there is shown in
+ * clear by the dashboard, the API's answers and Pulumi's outputs, and the API does not say it sends it.
+ * A receiver authenticates deliveries with a secret token in the path or query instead (README,
+ * "Authenticating webhooks").
+ */
+export const webhookUrl = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem =
+      value.length > WEBHOOK_URL_MAX_CHARS
+        ? `must be at most ${WEBHOOK_URL_MAX_CHARS} characters (got ${value.length})`
+        : value.trim() !== value
+          ? "must not start or end with whitespace"
+          : // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+            /[\u0000-\u001f\u007f-\u009f]/.test(value)
+            ? "must not contain control characters (tabs, newlines, ...)"
+            : undefined;
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, abort: true });
+  })
+  .pipe(z.url({ protocol: /^https?$/, message: `must be an absolute http(s) URL, ${URL_EXAMPLE}` }))
+  .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i.test(value), {
+    message:
+      "must not contain a user name or password (they would show in clear wherever the URL is shown); " +
+      "put a secret token in the path or query instead",
+  });
 
 export const specifications = z
   .object({ ACTION_ID: z.string().min(1).optional(), ACTION_TYPE: z.enum(ACTION_TYPES).optional() })

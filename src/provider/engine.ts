@@ -1,5 +1,5 @@
 import type { RomulusClient } from "../client";
-import { isMaybeProcessedError, RomulusApiError } from "../client";
+import { idProblem, isMaybeProcessedError, RomulusApiError } from "../client";
 import { setMessage } from "../client/core/message";
 import type { ApiObject, Failure, FieldSpec, ResourceDefinition } from "./define";
 import { containsUnknown, convertKeys, sameValue, toCamel, toSnake, withoutNulls } from "./values";
@@ -62,10 +62,15 @@ export function check(def: Definition, news: Props): { inputs: Props; failures: 
   for (const [key, value] of Object.entries(news)) {
     if (key.startsWith("__") || key in def.fields) continue; // the host puts its own keys (__provider) back
     if (key === IMPORT_ID) {
-      const ok =
-        value === undefined || value === null || (typeof value === "string" && value !== "") || containsUnknown(value);
-      if (!ok) failures.push({ property: IMPORT_ID, reason: `importId must be the id of an existing ${def.noun}` });
-      else if (value !== undefined && value !== null) inputs[key] = value;
+      const problem =
+        value === undefined || value === null || containsUnknown(value)
+          ? undefined
+          : typeof value === "string"
+            ? idProblem(value)
+            : "must be a string";
+      if (problem !== undefined) {
+        failures.push({ property: IMPORT_ID, reason: `importId ${problem}: the id of an existing ${def.noun}` });
+      } else if (value !== undefined && value !== null) inputs[key] = value;
       continue;
     }
     const expected = [...Object.keys(def.fields), IMPORT_ID].join(", ");
@@ -347,6 +352,10 @@ export async function read(
   id: string,
   props: Props,
 ): Promise<{ id: string; props: Props }> {
+  // `Resource.get(name, id)` reads with whatever id it was given: refused here with the resource's name
+  // rather than as a client error naming an endpoint.
+  const problem = idProblem(id);
+  if (problem !== undefined) throw new Error(`${def.kind} id ${problem}`);
   const live = await def.api.get(ctx.client(), id);
   const current = await ctx.organizationId();
   if (!live) {

@@ -30,6 +30,48 @@ function optional<T extends z.ZodType>(schema: T) {
 }
 
 /**
+ * Bounds of the arrays in a webhook body, generous for real calls: a transcript turn every second of a
+ * five-hour call is 18,000 turns, and a call's actions, a result's extracted properties or a robocall's
+ * attempts number in the tens. A body beyond them is refused before any item is looked at.
+ */
+export const MAX_TRANSCRIPT_TURNS = 20_000;
+export const MAX_LIST_ITEMS = 1_000;
+/** Invalid items reported per array before the rest are left unchecked. */
+export const MAX_INVALID_ITEMS = 3;
+
+/**
+ * An array of `item`, at most `max` long, whose items are validated one by one until `MAX_INVALID_ITEMS`
+ * have failed: zod would otherwise check (and report) every one of a million bad items, blocking the
+ * receiver's event loop for seconds.
+ */
+function list<T extends z.ZodType>(item: T, max: number = MAX_LIST_ITEMS) {
+  return z
+    .array(z.unknown())
+    .max(max, `must have at most ${max} items`)
+    .transform((items, ctx) => {
+      const out: z.output<T>[] = [];
+      let invalid = 0;
+      for (const [index, value] of items.entries()) {
+        const result = item.safeParse(value);
+        if (result.success) {
+          out.push(result.data);
+          continue;
+        }
+        for (const issue of result.error.issues) ctx.addIssue({ ...issue, path: [index, ...issue.path] } as never);
+        invalid++;
+        if (invalid === MAX_INVALID_ITEMS && index < items.length - 1) {
+          ctx.addIssue({
+            code: "custom",
+            message: `${MAX_INVALID_ITEMS} items are invalid; the other ${items.length - index - 1} were not checked`,
+          });
+          return z.NEVER;
+        }
+      }
+      return out;
+    });
+}
+
+/**
  * An identifier the docs type inconsistently: the robocall body shows `"robocall_id": "12347"` while the
  * call task it names has an integer id (`6158`). Both are accepted and kept as an opaque string.
  */
@@ -83,7 +125,7 @@ export const messageComponentSchema = z.looseObject({
   type: openEnum(["header", "body", "footer", "buttons"]),
   format: optional(z.string()),
   text: optional(z.string()),
-  buttons: optional(z.array(messageButtonSchema)),
+  buttons: optional(list(messageButtonSchema)),
 });
 export type MessageComponent = z.infer<typeof messageComponentSchema>;
 
@@ -114,11 +156,11 @@ export type CallForwardingAttempt = z.infer<typeof callForwardingAttemptSchema>;
 
 /** SendMessageResult: one attempt at sending the WhatsApp message. */
 export const sendMessageResultSchema = z.looseObject({
-  extracted_properties: optional(z.array(extractedPropertySchema)),
+  extracted_properties: optional(list(extractedPropertySchema)),
   phone_number: optional(z.string()),
   success: z.boolean(),
   attempted_at: optional(timestamp),
-  message_components: optional(z.array(messageComponentSchema)),
+  message_components: optional(list(messageComponentSchema)),
 });
 export type SendMessageResult = z.infer<typeof sendMessageResultSchema>;
 
@@ -133,7 +175,7 @@ export type AppointmentEntry = z.infer<typeof appointmentEntrySchema>;
 
 /** DataExtractionResult: the same shape in both agent events. */
 export const dataExtractionResultSchema = z.looseObject({
-  extracted_properties: z.array(extractedPropertySchema),
+  extracted_properties: list(extractedPropertySchema),
 });
 export type DataExtractionResult = z.infer<typeof dataExtractionResultSchema>;
 
@@ -154,19 +196,19 @@ export type CallTask = z.infer<typeof callTaskSchema>;
 
 /** CallForwardingResult, as the call event reports it: every forwarding attempt. */
 export const callForwardingResultSchema = z.looseObject({
-  attempts: z.array(callForwardingAttemptSchema),
+  attempts: list(callForwardingAttemptSchema),
 });
 export type CallForwardingResult = z.infer<typeof callForwardingResultSchema>;
 
 /** WhatsAppMessageResult, as the call event reports it: every send attempt. */
 export const whatsAppMessageResultSchema = z.looseObject({
-  send_message_result_logs: z.array(sendMessageResultSchema),
+  send_message_result_logs: list(sendMessageResultSchema),
 });
 export type WhatsAppMessageResult = z.infer<typeof whatsAppMessageResultSchema>;
 
 /** AppointmentResult, as the call event reports it: every appointment step. */
 export const appointmentResultSchema = z.looseObject({
-  appointment_entries: z.array(appointmentEntrySchema),
+  appointment_entries: list(appointmentEntrySchema),
 });
 export type AppointmentResult = z.infer<typeof appointmentResultSchema>;
 
@@ -193,14 +235,14 @@ export const agentCallCompletedEventSchema = z.looseObject({
   general_transcription: optional(z.string()),
   general_summary: optional(z.string()),
   general_sentiment: optional(z.number()),
-  agent_transcription: optional(z.array(transcriptionSchema)),
+  agent_transcription: optional(list(transcriptionSchema, MAX_TRANSCRIPT_TURNS)),
   agent_summary: optional(z.string()),
   /** @deprecated by the vendor: use `agent_transcription` (which `parseWebhookEvent` fills from this). */
-  transcriptions: optional(z.array(transcriptionSchema)),
+  transcriptions: optional(list(transcriptionSchema, MAX_TRANSCRIPT_TURNS)),
   /** @deprecated by the vendor: use `agent_summary` (which `parseWebhookEvent` fills from this). */
   summary: optional(z.string()),
   metadata: optional(metadataSchema),
-  action_results: optional(z.array(actionResultSchema)),
+  action_results: optional(list(actionResultSchema)),
   call_task: optional(callTaskSchema),
   initiated_at: optional(timestamp),
   ended_at: optional(timestamp),
@@ -268,8 +310,8 @@ export type AgentActionCompletedEvent = z.infer<typeof agentActionCompletedEvent
 export const robocallAttemptSchema = z.looseObject({
   duration: optional(z.number()),
   call_status: optional(z.string()),
-  rule_names: optional(z.array(z.string())),
-  labels: optional(z.array(z.string())),
+  rule_names: optional(list(z.string())),
+  labels: optional(list(z.string())),
   timestamp: optional(timestamp),
 });
 export type RobocallAttempt = z.infer<typeof robocallAttemptSchema>;
@@ -281,6 +323,6 @@ export const robocallResultEventSchema = z.looseObject({
   robocall_configuration_id: id,
   phone_number: optional(z.string()),
   robocall_status: optional(z.string()),
-  attempts: optional(z.array(robocallAttemptSchema)),
+  attempts: optional(list(robocallAttemptSchema)),
 });
 export type RobocallResultEvent = z.infer<typeof robocallResultEventSchema>;

@@ -108,6 +108,12 @@ class Session {
       this.transcript.push(`$ ${line}`);
       return "";
     }
+    const exported = /^export\s+([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (exported) {
+      // Each line runs in a shell of its own: what `export` sets is kept here for the lines after it.
+      this.env[exported[1] as string] = await this.run(`printf %s ${exported[2]}`);
+      return "";
+    }
     if (line.endsWith("&")) {
       await this.startBackground(line.slice(0, -1).trim());
       return "";

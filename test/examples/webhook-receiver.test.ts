@@ -7,8 +7,9 @@ import type * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { webhookReceiver } from "../../examples/webhook-receiver/program";
 import { createReceiver } from "../../examples/webhook-receiver/receiver";
-import { byName, ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
+import { byName, ENGINE_TEST_TIMEOUT_MS, plain } from "../harness/engine";
 import { runProgram } from "../harness/program";
+import { isSecret } from "../harness/wire";
 import { emulator as emu, romulus } from "../support/package";
 import { type ExampleStack, MANAGED_KINDS, resourceOps, seededId, startExampleStack } from "./support";
 
@@ -17,6 +18,8 @@ jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 type WebhookEvent = import("../../src").WebhookEvent;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
 const PROJECT = "romulus-webhook-receiver";
+/** As `openssl rand -hex 32` would make it. */
+const TOKEN = "5f2b9c0e7a1d4386b0c2e9f4a7d1836e2c5b8f0a9d3e6c1b4a7f2e5d8c0b3a69";
 
 let receiver: http.Server;
 let receiverUrl: string;
@@ -26,6 +29,7 @@ const received: Array<{ event: WebhookEvent; path: string }> = [];
 
 beforeAll(async () => {
   receiver = createReceiver({
+    token: TOKEN,
     log: (line) => lines.push(line),
     onEvent: (event, path) => {
       received.push({ event, path });
@@ -35,8 +39,8 @@ beforeAll(async () => {
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/romulus`;
   stack = await startExampleStack(
     (server) => ({
-      config: { "romulus:endpoint": server.url },
-      secretConfig: { "romulus:apiKey": emu.DEFAULT_API_KEY, [`${PROJECT}:receiverUrl`]: receiverUrl },
+      config: { "romulus:endpoint": server.url, [`${PROJECT}:receiverUrl`]: receiverUrl },
+      secretConfig: { "romulus:apiKey": emu.DEFAULT_API_KEY, [`${PROJECT}:webhookToken`]: TOKEN },
     }),
     { project: PROJECT, stack: "dev", parallelism: 16 },
   );
@@ -50,8 +54,13 @@ beforeEach(() => {
   received.length = 0;
 });
 
-async function post(body: string, method = "POST"): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${receiverUrl}/calls`, { method, body: method === "GET" ? undefined : body });
+async function post(
+  body: string,
+  method = "POST",
+  token: string | null = TOKEN,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const query = token === null ? "" : `?token=${encodeURIComponent(token)}`;
+  const res = await fetch(`${receiverUrl}/calls${query}`, { method, body: method === "GET" ? undefined : body });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -67,7 +76,26 @@ test("up points three subscriptions at the receiver", async () => {
       .objects(ORG, "webhook-subscriptions")
       .map((s) => s.url)
       .sort(),
-  ).toEqual([`${receiverUrl}/actions`, `${receiverUrl}/calls`]);
+  ).toEqual([`${receiverUrl}/actions?token=${TOKEN}`, `${receiverUrl}/calls?token=${TOKEN}`]);
+  // The token is a secret in the configuration, so every URL built from it stays secret in the state.
+  for (const name of ["receiver-calls", "receiver-actions", "receiver-robocalls"]) {
+    const outputs = byName(r.state, name)!.outputs;
+    expect(isSecret(outputs.url)).toBe(true);
+    expect(plain(outputs).url).toContain(`?token=${TOKEN}`);
+  }
+});
+
+test("a delivery without the token, or with another, is answered 401 and never reaches onEvent", async () => {
+  const body = JSON.stringify({ event: "AGENT_CALL_COMPLETED", call_id: "c", agent_id: "a" });
+  for (const token of [null, "", "guess", `${TOKEN}x`, TOKEN.slice(0, -1), TOKEN.toUpperCase()]) {
+    expect(await post(body, "POST", token)).toEqual({ status: 401, body: { error: "missing or wrong token" } });
+  }
+  expect(received).toEqual([]);
+  expect(lines).toEqual(Array(6).fill("refused /romulus/calls: missing or wrong token"));
+  // With the token it goes through; the log shows the path, never the token.
+  expect((await post(body)).status).toBe(200);
+  expect(received.map((r) => r.path)).toEqual(["/romulus/calls"]);
+  for (const line of lines) expect(line).not.toContain(TOKEN.slice(8, 24));
 });
 
 test("a completed call of the agent arrives, parses, and is logged: the call and each of its actions", async () => {
@@ -145,6 +173,7 @@ test("no-op preview, update (other agent), replacement (other robocall), drift, 
   const robocallsBefore = byName(stack.engine.state, "receiver-robocalls")!.id;
   const engine = stack.rerun({
     "romulus:endpoint": stack.server.url,
+    [`${PROJECT}:receiverUrl`]: receiverUrl,
     [`${PROJECT}:agentName`]: "Appointment Agent",
     [`${PROJECT}:robocallConfigurationName`]: "Robocall - IVR with WA",
   });

@@ -326,6 +326,46 @@ export const CASES: Case[] = [
     calls: 2,
     run: webhook({ importId: "0123456789abcdef0123456789abcdef" }),
   },
+  {
+    id: "WS-22",
+    input: 'WebhookSubscription `importId: ".."` (a path step, which would reach another endpoint)',
+    where: "check",
+    error: 'importId must be an id, not ".." (a path step): the id of an existing webhook subscription',
+    calls: 0,
+    run: webhook({ importId: ".." }),
+  },
+  {
+    id: "WS-23",
+    input: 'WebhookSubscription `url: " https://hooks.example.com/romulus"` (a leading space)',
+    where: "check",
+    error: "url must not start or end with whitespace",
+    calls: 0,
+    run: webhook({ url: ` ${HOOK}` }),
+  },
+  {
+    id: "WS-24",
+    input: "WebhookSubscription `url` with a newline inside (URL parsers drop it silently)",
+    where: "check",
+    error: "url must not contain control characters",
+    calls: 0,
+    run: webhook({ url: "https://hooks.example.com/rom\nulus" }),
+  },
+  {
+    id: "WS-25",
+    input: "WebhookSubscription `url` of 3,000 characters",
+    where: "check",
+    error: "url must be at most 2048 characters (got 3000)",
+    calls: 0,
+    run: webhook({ url: `${HOOK}/${"a".repeat(3000 - HOOK.length - 1)}` }),
+  },
+  {
+    id: "WS-26",
+    input: 'WebhookSubscription `url: "https://user:secret@hooks.example.com/romulus"`',
+    where: "check",
+    error: "url must not contain a user name or password",
+    calls: 0,
+    run: webhook({ url: "https://user:secret@hooks.example.com/romulus" }),
+  },
   // ---------------------------------------------------------------------- CallTaskWebhookSubscription
   {
     id: "CT-01",
@@ -366,6 +406,22 @@ export const CASES: Case[] = [
     error: "importId: no call-task webhook subscription with id nope exists in organization emulator-org",
     calls: 2,
     run: callTask({ url: HOOK, importId: "nope" }),
+  },
+  {
+    id: "CT-06",
+    input: 'CallTaskWebhookSubscription `importId: "."`',
+    where: "check",
+    error: 'importId must be an id, not "." (a path step)',
+    calls: 0,
+    run: callTask({ url: HOOK, importId: "." }),
+  },
+  {
+    id: "CT-07",
+    input: "CallTaskWebhookSubscription `url` with a tab inside",
+    where: "check",
+    error: "url must not contain control characters",
+    calls: 0,
+    run: callTask({ url: "https://hooks.example.com/robo\tcalls" }),
   },
   // ------------------------------------------------------------------------------------------ Contact
   {
@@ -460,9 +516,28 @@ export const CASES: Case[] = [
     id: "CO-14",
     input: 'Contact `importId: ""`',
     where: "check",
-    error: "importId must be the id of an existing contact",
+    error: "importId must be a non-empty id: the id of an existing contact",
     calls: 0,
     run: contact({ firstName: "Ada", importId: "" }),
+  },
+  {
+    id: "CO-17",
+    input: 'Contact `importId: "search"` (the word of the search endpoint, `/v2/contacts/search`)',
+    where: "check",
+    error: 'importId must be an id, not "search": the API routes that word to another endpoint',
+    calls: 0,
+    run: contact({ firstName: "Ada", importId: "search" }),
+  },
+  {
+    id: "CO-18",
+    input: '`Contact.get("x", "..")` (reading an existing contact by an id that is a path step)',
+    where: "read",
+    error: 'Contact id must be an id, not ".." (a path step)',
+    calls: 0,
+    run: (ctx) =>
+      ctx.up(() => {
+        Contact.get("x", "..");
+      }),
   },
   {
     id: "CO-15",
@@ -848,6 +923,22 @@ export const CASES: Case[] = [
         recipient: "+39012345678",
         parameters: [{ component: "footer" as "body", component_parameters: [{ type: "text", text: "x" }] }],
       }),
+  },
+  {
+    id: "CL-09",
+    input: '`client.contacts.delete("..")` (sent as is, it was `DELETE /v2/`)',
+    where: "client",
+    error: 'Invalid request for DELETE /v2/contacts/{contactId}: contactId: must be an id, not ".." (a path step)',
+    calls: 0,
+    run: (ctx) => ctx.client().contacts.delete(".."),
+  },
+  {
+    id: "CL-10",
+    input: '`client.agentCallTasks.terminate(".")` (sent as is, it reached the terminate-by-phone endpoint)',
+    where: "client",
+    error: 'callTaskId: must be an id, not "." (a path step)',
+    calls: 0,
+    run: (ctx) => ctx.client().agentCallTasks.terminate("."),
   },
 ];
 

@@ -310,3 +310,47 @@ describe("defined once, with the API models", () => {
     );
   });
 });
+
+describe("hostile bodies: bounded work", () => {
+  const badAction = { action_type: "APPOINTMENT", action_id: 7 };
+
+  test("a million bad action results are refused by the array bound, with one issue and no item checked", () => {
+    const body = fixture("agent-call-completed");
+    body.action_results = Array.from({ length: 1_000_000 }, () => badAction);
+    const error = rejection(body);
+    expect(error.issues).toEqual([{ path: "action_results", message: "must have at most 1000 items" }]);
+  });
+
+  test("within the bound, checking stops after three invalid items and says how many were left", () => {
+    const body = fixture("agent-call-completed");
+    body.action_results = Array.from({ length: 1_000 }, () => badAction);
+    const error = rejection(body);
+    const paths = error.issues.map((issue) => issue.path);
+    expect(new Set(paths.map((path) => path.split(".").slice(0, 2).join(".")))).toEqual(
+      new Set(["action_results.0", "action_results.1", "action_results.2", "action_results"]),
+    );
+    expect(error.issues.at(-1)).toEqual({
+      path: "action_results",
+      message: "3 items are invalid; the other 997 were not checked",
+    });
+    expect(error.message).toContain("action_results.0.");
+  });
+
+  test("a transcript of 15,000 turns, a four-hour call's worth, is accepted; 20,001 turns are not", () => {
+    const body = fixture("agent-call-completed");
+    body.agent_transcription = Array.from({ length: 15_000 }, (_, i) => ({
+      speaker: i % 2 ? "USER" : "AGENT",
+      text: "ok",
+    }));
+    expect(callData(parseWebhookEvent(body)).agent_transcription).toHaveLength(15_000);
+    body.agent_transcription = Array.from({ length: 20_001 }, () => ({ speaker: "USER", text: "ok" }));
+    expect(rejection(body).issues).toEqual([{ path: "agent_transcription", message: "must have at most 20000 items" }]);
+  });
+
+  test("nested arrays are bounded too (extracted properties of an action's data)", () => {
+    const body = fixture("agent-action-completed-data-extraction");
+    const error = rejection({ ...body, data: { extracted_properties: Array.from({ length: 5_000 }, () => ({})) } });
+    expect(error.issues).toHaveLength(1);
+    expect(error.issues[0]?.message).toBe("must have at most 1000 items");
+  });
+});

@@ -122,6 +122,30 @@ export class TimeoutError extends RomulusError {
   }
 }
 
+/**
+ * The answer was larger than the client reads (`maxResponseBytes`). Not retried: the same request would get
+ * the same answer. The request itself may have been processed.
+ */
+export class ResponseTooLargeError extends RomulusError {
+  readonly method: string;
+  readonly path: string;
+  readonly limitBytes: number;
+  /** The `Content-Length` the server declared, when it declared one. */
+  readonly declaredBytes: number | undefined;
+
+  constructor(method: string, path: string, limitBytes: number, declaredBytes?: number) {
+    const size = declaredBytes === undefined ? "more than" : `${declaredBytes} bytes, more than`;
+    super(
+      `Romulus API response to ${method} ${path} was too large (${size} the ${limitBytes}-byte limit, ` +
+        "maxResponseBytes); it was not read",
+    );
+    this.method = method;
+    this.path = path;
+    this.limitBytes = limitBytes;
+    this.declaredBytes = declaredBytes;
+  }
+}
+
 export interface ValidationIssue {
   /** Dotted path into the value, `content.3.name`; empty for the value itself. */
   path: string;
@@ -295,17 +319,60 @@ export function normalizeHeaders(headers: RawHeaders): ResponseHeaders {
 }
 
 /**
- * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Returns the wait in ms, never
- * negative, or `undefined` when absent or unparseable (the caller then falls back to its own backoff).
+ * The largest wait a `Retry-After` is taken to ask for: 2^31 seconds, the value RFC 9111 §1.2.2 tells a
+ * recipient to use for delta-seconds too large to represent. Anything above a few minutes fails the request
+ * at once anyway (`maxRetryAfterMs`); the clamp keeps the "retry after" date computable.
+ */
+export const MAX_RETRY_AFTER_MS = 2 ** 31 * 1000;
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const DAY = "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)";
+const LONG_DAY = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const TIME = "(?<hour>\\d{2}):(?<minute>\\d{2}):(?<second>\\d{2})";
+const MONTH = `(?<month>${MONTHS.join("|")})`;
+/** The three HTTP-date forms a recipient must accept (RFC 9110 §5.6.7), and nothing else. */
+const HTTP_DATE_FORMS = [
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  new RegExp(`^${DAY}, (?<day>\\d{2}) ${MONTH} (?<year>\\d{4}) ${TIME} GMT$`),
+  // rfc850-date (obsolete): Sunday, 06-Nov-94 08:49:37 GMT
+  new RegExp(`^${LONG_DAY}, (?<day>\\d{2})-${MONTH}-(?<year2>\\d{2}) ${TIME} GMT$`),
+  // asctime-date (obsolete): Sun Nov  6 08:49:37 1994
+  new RegExp(`^${DAY} ${MONTH} (?<day> \\d|\\d{2}) ${TIME} (?<year>\\d{4})$`),
+];
+
+/** Milliseconds since the epoch of an HTTP-date, or `undefined` when `text` is not one. */
+export function parseHttpDate(text: string, now: number = Date.now()): number | undefined {
+  const groups = HTTP_DATE_FORMS.map((form) => form.exec(text)?.groups).find((g) => g !== undefined);
+  if (groups === undefined) return undefined;
+  const field = (name: string) => Number(groups[name]?.trim());
+  let year = field("year");
+  if (groups.year2 !== undefined) {
+    // Two-digit years: the one that is not more than 50 years in the future (RFC 9110 §5.6.7).
+    const currentYear = new Date(now).getUTCFullYear();
+    year = field("year2") + Math.floor(currentYear / 100) * 100;
+    if (year > currentYear + 50) year -= 100;
+  }
+  const [day, hour, minute, second] = [field("day"), field("hour"), field("minute"), field("second")];
+  if (day < 1 || hour > 23 || minute > 59 || second > 60) return undefined;
+  // A leap second reads as the last second of its minute.
+  const ms = Date.UTC(year, MONTHS.indexOf(groups.month ?? ""), day, hour, minute, Math.min(second, 59));
+  // Refuses 31 Feb and the like, which Date.UTC would roll into March.
+  return new Date(ms).getUTCDate() === day ? ms : undefined;
+}
+
+/**
+ * `Retry-After` is either delta-seconds (digits only) or an HTTP-date (RFC 9110 §10.2.3). Returns the wait
+ * in ms, between 0 (a date in the past) and `MAX_RETRY_AFTER_MS`, or `undefined` when absent or anything
+ * else (`-1`, `0.5`, `banana 1`): the caller then falls back to its own backoff. The transport never waits
+ * less than its own backoff whatever this returns.
  */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (trimmed === "") return undefined;
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
+  const date = parseHttpDate(trimmed, now);
+  if (date === undefined) return undefined;
+  return Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
 /** Joins zod-style issue paths (`["content", 3, "name"]`) the way users write them: `content.3.name`. */

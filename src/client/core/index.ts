@@ -2,4 +2,6 @@
 export * from "./errors";
 export { clipForLog, isDebugEnabled, type LogSink, MAX_LOGGED_BODY_CHARS, setLogSink } from "./log";
 export * from "./pagination";
+export { idProblem } from "./path";
+export { createRedactor, redactDeep, redactForLog } from "./redact";
 export * from "./transport";

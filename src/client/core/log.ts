@@ -4,6 +4,8 @@
  * and tests flip it per case.
  */
 
+import { redactForLog } from "./redact";
+
 export type LogSink = (line: string) => void;
 
 const stderrSink: LogSink = (line) => {
@@ -33,11 +35,12 @@ export function clipForLog(text: string): string {
 
 /**
  * Writes one line when debug logging is on. `redact` is mandatory so no call site can forget it: every
- * line passes through the transport's key redactor on its way out.
+ * line passes through the transport's key redactor on its way out, then through `redactForLog` (URL
+ * credentials and query values, phone numbers, email addresses).
  */
 export function debug(redact: (text: string) => string, message: string): void {
   if (!isDebugEnabled()) return;
-  const line = `[romulus] ${new Date().toISOString()} ${redact(message)}`;
+  const line = `[romulus] ${new Date().toISOString()} ${redactForLog(redact(message))}`;
   try {
     sink(line);
   } catch {

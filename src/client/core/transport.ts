@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Pool } from "undici";
+import type { Dispatcher, Pool } from "undici";
 import type { ZodType } from "zod";
 import {
   ConnectionError,
@@ -12,6 +12,7 @@ import {
   type RawHeaders,
   RequestValidationError,
   type ResponseHeaders,
+  ResponseTooLargeError,
   ResponseValidationError,
   RomulusApiError,
   RomulusError,
@@ -22,6 +23,7 @@ import {
   withRetryAfterBeyondLimit,
 } from "./errors";
 import { clipForLog, debug, isDebugEnabled } from "./log";
+import { createRedactor, redactDeep, redactForLog } from "./redact";
 import { closestKey, unknownKeys } from "./request-keys";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -42,7 +44,7 @@ export interface TransportOptions {
   maxConcurrency?: number;
   /** Appended to `pulumi-romulus/<version>`, so the vendor can still tell our traffic apart. */
   userAgent?: string;
-  /** First backoff ceiling; doubles per retry (full jitter). Default 250 ms. */
+  /** Shortest wait between attempts, and the first backoff ceiling, which doubles per retry (jittered between the two). Default 250 ms. */
   retryBaseDelayMs?: number;
   /** Ceiling of the client's own backoff between attempts (not of a server's `Retry-After`). Default 20 s. */
   retryMaxDelayMs?: number;
@@ -52,6 +54,13 @@ export interface TransportOptions {
    * server's answer, whose `retryAfterMs` and message say when to try again. Default 60 s.
    */
   maxRetryAfterMs?: number;
+  /**
+   * The largest response body the client reads, in bytes. A `Content-Length` above it fails at once; a body
+   * without one is counted as it streams and dropped as soon as it passes the cap, so a hostile or broken
+   * server cannot fill the process's memory. Default 64 MiB: the largest answers (a page of 200 calls with
+   * transcripts) are a few MiB.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface RequestOptions<T = unknown> {
@@ -85,6 +94,7 @@ const DEFAULTS = {
   retryBaseDelayMs: 250,
   retryMaxDelayMs: 20_000,
   maxRetryAfterMs: 60_000,
+  maxResponseBytes: 64 * 1024 * 1024,
 } as const;
 
 /** Statuses worth repeating for any request: the server either did nothing (429, 503) or we cannot tell. */
@@ -170,39 +180,6 @@ function isLoopbackHost(hostname: string): boolean {
   // WHATWG URL normalises IPv4 (`127.1`, `0x7f.0.0.1`) to dotted quads, so this check sees the real address.
   const octets = host.split(".");
   return octets.length === 4 && octets[0] === "127" && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
-}
-
-/**
- * Builds the function that scrubs the key from anything we show. Covers the forms in which a server can echo
- * it back: raw, JSON-escaped (a body embedding the header) and percent-encoded (a URL embedding it).
- */
-export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const variants = new Set<string>();
-  for (const secret of secrets) {
-    if (secret === undefined || secret === "") continue;
-    variants.add(secret);
-    variants.add(JSON.stringify(secret).slice(1, -1));
-    variants.add(encodeURIComponent(secret));
-  }
-  // Longest first, so a short variant never leaves half of a longer one behind.
-  const ordered = [...variants].filter((v) => v !== "").sort((a, b) => b.length - a.length);
-  return (text) => {
-    let out = text;
-    for (const variant of ordered) out = out.split(variant).join("[REDACTED]");
-    return out;
-  };
-}
-
-/** Applies `redact` to every string (keys included) inside a parsed JSON value. */
-export function redactDeep(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === "string") return redact(value);
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, redact));
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v, redact);
-    return out;
-  }
-  return value;
 }
 
 /** FIFO counting semaphore. A released slot goes straight to the oldest waiter so newcomers cannot starve it. */
@@ -370,6 +347,7 @@ export class Transport {
   private readonly retryBaseDelayMs: number;
   private readonly retryMaxDelayMs: number;
   private readonly maxRetryAfterMs: number;
+  private readonly maxResponseBytes: number;
   private readonly userAgent: string;
   private readonly limiter: Semaphore;
   private readonly origin: string;
@@ -391,6 +369,7 @@ export class Transport {
     this.retryBaseDelayMs = nonNegative("retryBaseDelayMs", options.retryBaseDelayMs ?? DEFAULTS.retryBaseDelayMs);
     this.retryMaxDelayMs = nonNegative("retryMaxDelayMs", options.retryMaxDelayMs ?? DEFAULTS.retryMaxDelayMs);
     this.maxRetryAfterMs = nonNegative("maxRetryAfterMs", options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs);
+    this.maxResponseBytes = nonNegativeInt("maxResponseBytes", options.maxResponseBytes ?? DEFAULTS.maxResponseBytes);
     const base = `pulumi-romulus/${packageVersion()}`;
     this.userAgent = options.userAgent ? `${base} ${options.userAgent}` : base;
     this.origin = this.baseUrl.origin;
@@ -519,6 +498,9 @@ export class Transport {
       this.redact,
       `request ${method} ${url} attempt=${attempt}${payload === undefined ? "" : ` body=${this.loggable(payload)}`}`,
     );
+    // Loaded before the clock starts: on a busy machine the first load takes longer than a short timeout,
+    // which would then abort a request that was never sent.
+    const http = undici();
     // The clock starts here, after the limiter: time spent queueing behind our own requests is not the
     // server being slow.
     const started = performance.now();
@@ -529,7 +511,7 @@ export class Transport {
       controller.abort();
     }, this.timeoutMs);
     try {
-      const response = await undici().request(url, {
+      const response = await http.request(url, {
         dispatcher: poolFor(this.origin),
         method,
         headers,
@@ -539,7 +521,7 @@ export class Transport {
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
       });
-      const text = await response.body.text();
+      const text = await this.readBody(response, method, path);
       const responseHeaders = redactHeaders(normalizeHeaders(response.headers as RawHeaders), this.redact);
       const durationMs = Math.round(performance.now() - started);
       debug(
@@ -551,6 +533,10 @@ export class Transport {
       return { status: response.statusCode, headers: responseHeaders, text };
     } catch (thrown) {
       const durationMs = Math.round(performance.now() - started);
+      if (thrown instanceof ResponseTooLargeError) {
+        debug(this.redact, `failed ${method} ${url} attempt=${attempt} duration_ms=${durationMs}: ${thrown.message}`);
+        throw thrown;
+      }
       const failure =
         timedOut || isUndiciTimeout(thrown)
           ? new TimeoutError(method, path, this.timeoutMs)
@@ -563,11 +549,36 @@ export class Transport {
   }
 
   /**
+   * Reads the body up to `maxResponseBytes`: refused at once when the declared length is over the cap,
+   * counted chunk by chunk otherwise. Destroying the stream closes the connection, so the rest of a huge body
+   * is never downloaded.
+   */
+  private async readBody(response: Dispatcher.ResponseData, method: HttpMethod, path: string): Promise<string> {
+    const limit = this.maxResponseBytes;
+    const declared = Number(response.headers["content-length"]);
+    if (Number.isFinite(declared) && declared > limit) {
+      response.body.destroy();
+      throw new ResponseTooLargeError(method, path, limit, declared);
+    }
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > limit) {
+        response.body.destroy();
+        throw new ResponseTooLargeError(method, path, limit);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, received).toString("utf8");
+  }
+
+  /**
    * A body as the debug log shows it: redacted, then clipped. In that order: clipping first could cut the
    * key in two, and neither half matches the redactor, so the part before the cut would reach the log.
    */
   private loggable(text: string): string {
-    return clipForLog(this.redact(text));
+    return clipForLog(redactForLog(this.redact(text)));
   }
 
   /** Re-serialises JSON so a key hidden behind `\u` escapes is decoded, then caught by the redactor. */
@@ -582,8 +593,10 @@ export class Transport {
   private connectionError(method: string, path: string, thrown: unknown): ConnectionError {
     const code = errorCode(thrown);
     const detail = this.redact(describe(thrown)) || "connection failed";
-    // The undici error is kept as `cause` for debugging; it holds socket addresses, never request headers.
-    return new ConnectionError(method, path, code, detail, { cause: thrown });
+    // Not undici's error itself: its own properties hold whatever it saw (an HTTPParserError keeps the raw
+    // bytes of the answer, which a hostile server can fill with the Authorization header it received), and
+    // `util.inspect`, which is how `pulumi up` prints a failed program, shows every one of them.
+    return new ConnectionError(method, path, code, detail, { cause: cleanCopy(thrown, this.redact) });
   }
 
   private parse(response: AttemptResponse): ParsedBody {
@@ -629,14 +642,19 @@ export class Transport {
   }
 
   private delayBefore(attempt: number, error: RomulusError): number {
+    // Jitter (AWS architecture blog, "Exponential Backoff and Jitter") spreads the retries of many parallel
+    // resources instead of having them all hit the API again at the same instant; the floor of
+    // `retryBaseDelayMs` keeps a run of quick failures from spending every attempt in a few milliseconds.
+    const ceiling = Math.max(
+      this.retryBaseDelayMs,
+      Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1)),
+    );
+    const backoff = Math.round(this.retryBaseDelayMs + Math.random() * (ceiling - this.retryBaseDelayMs));
     // The server said how long: honoured in full, even beyond our own backoff cap, since waiting less only
-    // earns another 429. `requestRaw` has already refused waits beyond `maxRetryAfterMs`.
-    const asked = askedWait(error);
-    if (asked !== undefined) return asked;
-    // Full jitter (AWS architecture blog, "Exponential Backoff and Jitter"): spreads the retries of many
-    // parallel resources instead of having them all hit the API again at the same instant.
-    const ceiling = Math.min(this.retryMaxDelayMs, this.retryBaseDelayMs * 2 ** (attempt - 1));
-    return Math.round(Math.random() * ceiling);
+    // earns another 429; but never shorter than our own backoff (`Retry-After: 0` from a struggling server
+    // must not turn the retries into a tight loop). `requestRaw` has already refused waits beyond
+    // `maxRetryAfterMs`.
+    return Math.max(askedWait(error) ?? 0, backoff);
   }
 }
 
@@ -679,6 +697,22 @@ function errorCode(error: unknown, depth = 0): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * A third party's error reduced to what helps debugging and cannot hold a secret: its name, its code and its
+ * redacted message, and the same for its own cause, a few levels deep.
+ */
+export function cleanCopy(error: unknown, redact: (text: string) => string, depth = 0): Error {
+  const copy = new Error(redact(describe(error)));
+  const record = typeof error === "object" && error !== null ? (error as { name?: unknown; code?: unknown }) : {};
+  if (typeof record.name === "string") copy.name = redact(record.name);
+  if (typeof record.code === "string") Object.assign(copy, { code: redact(record.code) });
+  // The stack would repeat the message and point into undici; ours (the ConnectionError's) is the useful one.
+  copy.stack = `${copy.name}: ${copy.message}`;
+  const inner = error instanceof Error ? error.cause : undefined;
+  if (inner !== undefined && depth < 3) copy.cause = cleanCopy(inner, redact, depth + 1);
+  return copy;
 }
 
 function describe(error: unknown): string {
