@@ -30,6 +30,12 @@ Options:
 Default keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (${k.organizationId})`).join(", ")}.
 `;
 
+/** 127.x.x.x, ::1 and localhost: the addresses only this machine can reach. */
+function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1";
+}
+
 function fail(message: string): never {
   process.stderr.write(`romulus-emulator: ${message}\n\n${USAGE}`);
   process.exit(2);
@@ -131,6 +137,14 @@ async function main(): Promise<void> {
     ? `API keys: ${values["api-key"].length} key(s) given with --api-key`
     : `API keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (organization ${k.organizationId})`).join(", ")}`;
   process.stdout.write(`Romulus emulator listening on ${emulator.url}\n${keysLine}\n`);
+  if (!isLoopbackHost(emulator.host)) {
+    const keys = values["api-key"]
+      ? ""
+      : "the default API keys are public, so anyone who can reach this port can use them, and ";
+    process.stderr.write(
+      `romulus-emulator: warning: listening on ${emulator.host}, beyond loopback: ${keys}the control API (/__emulator/, no authentication) lets anyone who can reach this port read, change and reset every organization. Use it only on a network you trust.\n`,
+    );
+  }
   if (!values["api-key"])
     process.stdout.write(`Try: curl -H "Authorization: ${DEFAULT_API_KEY}" ${emulator.url}/v1/me\n`);
 

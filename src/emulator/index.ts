@@ -19,7 +19,7 @@ import * as calls from "./model/calls";
 import { ApiError, badRequest } from "./model/errors";
 import * as robocalls from "./model/robocalls";
 import type { StateSnapshot, StoredObject } from "./model/store";
-import { readStateFile, StatePersister } from "./persistence";
+import { readStateFile, removeStaleTempFiles, StatePersister } from "./persistence";
 import { loadSeed } from "./seed";
 
 export type { DeliveryRecord } from "./delivery";
@@ -174,6 +174,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   let persister: StatePersister | undefined;
   if (options.statePath !== undefined) {
+    removeStaleTempFiles(options.statePath);
     const saved = readStateFile(options.statePath);
     if (saved !== undefined) model.load(saved);
     persister = new StatePersister(options.statePath, () => model.store.serialize());
@@ -233,6 +234,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faultsActive: () => faultSpec !== undefined && faultSpec.rules.length > 0,
     stats,
     control,
+    host,
     logger: options.logger ?? false,
   });
   try {
@@ -244,6 +246,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const address = server.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
+  delivery.refuseOwnPort(port);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;
