@@ -1,6 +1,16 @@
 import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { agentCallTask } from "../models/agent-call-tasks";
+import { agent } from "../models/agents";
+import { callTaskWebhookSubscription } from "../models/call-task-webhook-subscriptions";
+import { call } from "../models/calls";
+import { campaignCallTask } from "../models/campaigns";
+import { contact, contactTag } from "../models/contacts";
+import { robocallConfiguration, robocallTask } from "../models/robocalls";
+import { webhookSubscription } from "../models/webhook-subscriptions";
+import { whatsAppBot } from "../models/whatsapp";
 import defaultSeedJson from "./default-seed.json";
-import { ALL_KINDS, isKind, type StateSnapshot } from "./model/store";
+import { ALL_KINDS, type Kind, type StateSnapshot } from "./model/store";
 
 /**
  * Seed data: what the emulator holds when it starts without a state file, and what `reset()` returns to.
@@ -35,32 +45,66 @@ import { ALL_KINDS, isKind, type StateSnapshot } from "./model/store";
  */
 export const DEFAULT_SEED: StateSnapshot = defaultSeedJson as StateSnapshot;
 
-/** Checks the shape of a seed (or state) document, raising an error that names the offending place. */
+/** Any object with a string or integer id: what a seed may hold (what the dashboard could create). */
+const anyObject = z.looseObject({ id: z.union([z.string(), z.number().int()]) });
+
+/**
+ * The response shapes of src/models, for the kinds that have one: a state file is written by the emulator
+ * from API answers, so an object of another shape means the file was damaged or edited by hand, and the
+ * emulator would fail later, on the request that reads it.
+ */
+const TYPED: Partial<Record<Kind, z.ZodType>> = {
+  agents: agent,
+  "agent-call-tasks": agentCallTask,
+  calls: call,
+  "campaign-call-tasks": campaignCallTask,
+  "call-task-webhook-subscriptions": callTaskWebhookSubscription,
+  contacts: contact,
+  "robocall-configurations": robocallConfiguration,
+  "robocall-tasks": robocallTask,
+  tags: contactTag,
+  "webhook-subscriptions": webhookSubscription,
+  "whatsapp-bots": whatsAppBot,
+};
+
+function snapshotSchema(typed: boolean) {
+  const kinds = Object.fromEntries(ALL_KINDS.map((k) => [k, z.array((typed && TYPED[k]) || anyObject).optional()]));
+  return z.object({
+    version: z.literal(1).optional(),
+    organizations: z.record(z.string(), z.strictObject(kinds)),
+    sequences: z.record(z.string(), z.number().int()).optional(),
+  });
+}
+const SEED_SCHEMA = snapshotSchema(false);
+const STATE_SCHEMA = snapshotSchema(true);
+
+/**
+ * Checks the shape of a seed or state document, raising an error that names the offending place
+ * (`organizations.emulator-org.contacts.0.phones: …`). Seeds need an id on each object; state files
+ * (`typed`) also need each object in its kind's response shape. Answers the document itself, not zod's
+ * copy (which would turn an organization named `__proto__` into a prototype).
+ */
+export function validateSnapshot(value: unknown, where: string, typed: boolean): StateSnapshot {
+  const result = (typed ? STATE_SCHEMA : SEED_SCHEMA).safeParse(value, { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const at = issue.path.length === 0 ? "the document" : issue.path.map(String).join(".");
+    let message: string;
+    if (issue.code === "unrecognized_keys")
+      message = `unknown kind(s) ${issue.keys.join(", ")} (kinds: ${ALL_KINDS.join(", ")})`;
+    else if (issue.path.length === 0) message = 'must be a JSON object with "organizations"';
+    else if (issue.path.at(-1) === "organizations")
+      message = "must be an object mapping organization ids to their objects";
+    else message = issue.message;
+    throw new Error(`${where}: ${at}: ${message}`);
+  }
+  const doc = value as StateSnapshot;
+  return doc.version === 1 ? doc : { ...doc, version: 1 };
+}
+
+/** Checks the shape of a seed document (see validateSnapshot). */
 export function validateSeed(value: unknown, where = "seed"): StateSnapshot {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error(`${where}: must be a JSON object with "organizations"`);
-  }
-  const orgs = (value as { organizations?: unknown }).organizations;
-  if (orgs === null || typeof orgs !== "object" || Array.isArray(orgs)) {
-    throw new Error(`${where}: "organizations" must be an object mapping organization ids to their objects`);
-  }
-  for (const [org, kinds] of Object.entries(orgs as Record<string, unknown>)) {
-    if (kinds === null || typeof kinds !== "object" || Array.isArray(kinds)) {
-      throw new Error(`${where}: organizations.${org} must be an object of kinds`);
-    }
-    for (const [kind, objects] of Object.entries(kinds as Record<string, unknown>)) {
-      if (!isKind(kind))
-        throw new Error(`${where}: organizations.${org}.${kind}: unknown kind (${ALL_KINDS.join(", ")})`);
-      if (!Array.isArray(objects)) throw new Error(`${where}: organizations.${org}.${kind} must be an array`);
-      objects.forEach((o: unknown, i) => {
-        const id = (o as { id?: unknown } | null)?.id;
-        if (o === null || typeof o !== "object" || (typeof id !== "string" && typeof id !== "number")) {
-          throw new Error(`${where}: organizations.${org}.${kind}.${i} must be an object with a string or integer id`);
-        }
-      });
-    }
-  }
-  return { version: 1, ...(value as object) } as StateSnapshot;
+  return validateSnapshot(value, where, false);
 }
 
 /** A seed given as an object, a file path, or nothing (the default seed). */
