@@ -24,7 +24,7 @@ import { loadSeed } from "./seed";
 
 export type { DeliveryRecord } from "./delivery";
 export type { FaultDecision, FaultRule, FaultSpec } from "./faults";
-export type { ControlOps } from "./http/control";
+export { CONTROL_HEADER, type ControlOps } from "./http/control";
 export type { Counters, RequestLogEntry } from "./http/stats";
 export type { CompleteCallInput } from "./model/calls";
 export { ApiError, type ErrorBody, type FieldError } from "./model/errors";

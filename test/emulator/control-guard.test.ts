@@ -5,7 +5,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
-import type { Emulator } from "../../src/emulator";
+import { CONTROL_HEADER, type Emulator } from "../../src/emulator";
 import { DELIVERY_ID_HEADER } from "../../src/emulator/delivery";
 import { call, type Json, ok, SECOND_API_KEY, seeded, startTestEmulator } from "./support";
 
@@ -101,7 +101,8 @@ describe("control routes answer only deliberate local requests", () => {
       headers,
       ...(body !== undefined ? { body } : {}),
     });
-    return { status: res.statusCode, body: (await res.body.json()) as Json };
+    const text = await res.body.text();
+    return { status: res.statusCode, body: (text === "" ? undefined : JSON.parse(text)) as Json };
   }
 
   test.each([
@@ -160,5 +161,7 @@ describe("control routes answer only deliberate local requests", () => {
     );
     expect(faults.status).toBe(200);
     expect((await call(emu, "GET", "/v1/me")).status).toBe(503);
+    // Bodiless, with the header alone (the name exported as CONTROL_HEADER).
+    expect((await raw("DELETE", "/__emulator/counters", { [CONTROL_HEADER]: "1" })).status).toBe(204);
   });
 });
