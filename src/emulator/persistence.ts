@@ -170,5 +170,5 @@ export function readStateFile(path: string): StateSnapshot | undefined {
   } catch (err) {
     throw new Error(`state file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  return validateSnapshot(parsed, `state file ${path}`, true);
+  return validateSnapshot(parsed, `state file ${path}`);
 }

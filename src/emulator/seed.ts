@@ -1,16 +1,8 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { agentCallTask } from "../models/agent-call-tasks";
-import { agent } from "../models/agents";
-import { callTaskWebhookSubscription } from "../models/call-task-webhook-subscriptions";
-import { call } from "../models/calls";
-import { campaignCallTask } from "../models/campaigns";
-import { contact, contactTag } from "../models/contacts";
-import { robocallConfiguration, robocallTask } from "../models/robocalls";
-import { webhookSubscription } from "../models/webhook-subscriptions";
-import { whatsAppBot } from "../models/whatsapp";
 import defaultSeedJson from "./default-seed.json";
-import { ALL_KINDS, type Kind, type StateSnapshot } from "./model/store";
+import { shapeOf } from "./model/shapes";
+import { ALL_KINDS, type StateSnapshot } from "./model/store";
 
 /**
  * Seed data: what the emulator holds when it starts without a state file, and what `reset()` returns to.
@@ -34,7 +26,8 @@ import { ALL_KINDS, type Kind, type StateSnapshot } from "./model/store";
  * ```
  *
  * Each kind is an array of objects in the API's response shape, each with an `id` (robocall task ids are
- * integers). Every kind is optional; objects are stored as given (no validation beyond the id), so a seed
+ * integers). Every kind is optional; each object must have its kind's response shape (model/shapes.ts:
+ * lenient, unknown fields kept) and is stored as given, so a seed
  * can hold what the dashboard would have created. API keys are not part of the seed: they map keys to
  * organization ids (`apiKeys` option, `--api-key KEY:ORG`).
  *
@@ -45,47 +38,22 @@ import { ALL_KINDS, type Kind, type StateSnapshot } from "./model/store";
  */
 export const DEFAULT_SEED: StateSnapshot = defaultSeedJson as StateSnapshot;
 
-/** Any object with a string or integer id: what a seed may hold (what the dashboard could create). */
-const anyObject = z.looseObject({ id: z.union([z.string(), z.number().int()]) });
-
-/**
- * The response shapes of src/models, for the kinds that have one: a state file is written by the emulator
- * from API answers, so an object of another shape means the file was damaged or edited by hand, and the
- * emulator would fail later, on the request that reads it.
- */
-const TYPED: Partial<Record<Kind, z.ZodType>> = {
-  agents: agent,
-  "agent-call-tasks": agentCallTask,
-  calls: call,
-  "campaign-call-tasks": campaignCallTask,
-  "call-task-webhook-subscriptions": callTaskWebhookSubscription,
-  contacts: contact,
-  "robocall-configurations": robocallConfiguration,
-  "robocall-tasks": robocallTask,
-  tags: contactTag,
-  "webhook-subscriptions": webhookSubscription,
-  "whatsapp-bots": whatsAppBot,
-};
-
-function snapshotSchema(typed: boolean) {
-  const kinds = Object.fromEntries(ALL_KINDS.map((k) => [k, z.array((typed && TYPED[k]) || anyObject).optional()]));
-  return z.object({
-    version: z.literal(1).optional(),
-    organizations: z.record(z.string(), z.strictObject(kinds)),
-    sequences: z.record(z.string(), z.number().int()).optional(),
-  });
-}
-const SEED_SCHEMA = snapshotSchema(false);
-const STATE_SCHEMA = snapshotSchema(true);
-
+const SNAPSHOT = z.object({
+  version: z.literal(1).optional(),
+  organizations: z.record(
+    z.string(),
+    z.strictObject(Object.fromEntries(ALL_KINDS.map((k) => [k, z.array(shapeOf(k)).optional()]))),
+  ),
+  sequences: z.record(z.string(), z.number().int()).optional(),
+});
 /**
  * Checks the shape of a seed or state document, raising an error that names the offending place
- * (`organizations.emulator-org.contacts.0.phones: …`). Seeds need an id on each object; state files
- * (`typed`) also need each object in its kind's response shape. Answers the document itself, not zod's
- * copy (which would turn an organization named `__proto__` into a prototype).
+ * (`organizations.emulator-org.contacts.0.phones: …`): each object needs an id and its kind's shape
+ * (model/shapes.ts). Answers the document itself, not zod's copy (which would turn an organization
+ * named `__proto__` into a prototype).
  */
-export function validateSnapshot(value: unknown, where: string, typed: boolean): StateSnapshot {
-  const result = (typed ? STATE_SCHEMA : SEED_SCHEMA).safeParse(value, { reportInput: true });
+export function validateSnapshot(value: unknown, where: string): StateSnapshot {
+  const result = SNAPSHOT.safeParse(value, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const at = issue.path.length === 0 ? "the document" : issue.path.map(String).join(".");
@@ -104,7 +72,7 @@ export function validateSnapshot(value: unknown, where: string, typed: boolean):
 
 /** Checks the shape of a seed document (see validateSnapshot). */
 export function validateSeed(value: unknown, where = "seed"): StateSnapshot {
-  return validateSnapshot(value, where, false);
+  return validateSnapshot(value, where);
 }
 
 /** A seed given as an object, a file path, or nothing (the default seed). */

@@ -148,6 +148,25 @@ describe("state files", () => {
     await expect(startEmulator({ statePath })).rejects.toThrow(`state file ${statePath}: ${named}`);
   });
 
+  test("seeds, control inserts and control edits are held to the same shapes: a 400 or an error naming the field", async () => {
+    const seed = { organizations: { o: { contacts: [contactOf("+39")] } } };
+    await expect(startEmulator({ seed })).rejects.toThrow("seed: organizations.o.contacts.0.phones:");
+    emu = await startTestEmulator();
+    const inserted = await call(emu, "POST", `/__emulator/orgs/${seeded.org}/contacts`, {
+      key: null,
+      body: { first_name: "Partial" },
+    });
+    expect(inserted.status).toBe(400);
+    expect((inserted.body as Json).errors[0]).toEqual({ field: "emails", message: "is required" });
+    const contact = await ok(emu, "POST", "/v2/contacts", { first_name: "Ada" });
+    expect(() => emu!.edit(seeded.org, "contacts", contact.id, { phones: "+39" })).toThrow(
+      "phones: must be of type array",
+    );
+    expect(await ok(emu, "GET", `/v2/contacts/${contact.id}`)).toEqual(contact);
+    // A dashboard agent needs little more than a name.
+    expect(emu.insert(seeded.org, "agents", { name: "Dashboard Agent" })).toMatchObject({ name: "Dashboard Agent" });
+  });
+
   test("a state holding every kind the model writes reads back", async () => {
     const statePath = join(dir, "state.json");
     emu = await startEmulator({ statePath, outboundCallCompletionMs: 0 });

@@ -28,9 +28,9 @@ import type { Counters, RequestLogEntry } from "./stats";
  * | `GET /__emulator/requests`                     | `requests()`: method, path, route, status, organization, durationMs, at, fault |
  * | `GET /__emulator/deliveries`                   | `deliveries()`: one record per webhook delivery attempt |
  * | `GET /__emulator/orgs/:org/:kind`              | `objects(org, kind)`                     |
- * | `POST /__emulator/orgs/:org/:kind`             | `insert(org, kind, object)` (id and timestamps filled in when absent) |
+ * | `POST /__emulator/orgs/:org/:kind`             | `insert(org, kind, object)` (id and timestamps filled in when absent; 400 naming a field that does not fit the kind's response shape) |
  * | `GET /__emulator/orgs/:org/:kind/:id`          | `object(org, kind, id)`                  |
- * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change) |
+ * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change); 400 as for insert |
  * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
  * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
  * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
