@@ -32,7 +32,7 @@ import type { Counters, RequestLogEntry } from "./stats";
  * | `GET /__emulator/orgs/:org/:kind/:id`          | `object(org, kind, id)`                  |
  * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change); 400 as for insert |
  * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
- * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
+ * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: with `callTaskId`, the call goes to the task's `contact_phone_number` with the task's `contact_data` (a different `to`, or INBOUND, is a 400); 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
  * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
  * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax; `off` clears |
  * | `GET /__emulator/faults`                       | the fault injector's statistics          |
