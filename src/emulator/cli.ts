@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
+import { isLoopbackHost } from "./http/control";
 import {
   DEFAULT_API_KEY,
   DEFAULT_API_KEYS,
@@ -29,12 +30,6 @@ Options:
 
 Default keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (${k.organizationId})`).join(", ")}.
 `;
-
-/** 127.x.x.x, ::1 and localhost: the addresses only this machine can reach. */
-function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h) || h === "::ffff:127.0.0.1";
-}
 
 function fail(message: string): never {
   process.stderr.write(`romulus-emulator: ${message}\n\n${USAGE}`);

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { DELIVERY_ID_HEADER, type DeliveryRecord } from "../delivery";
 import type { FaultSpec } from "../faults";
 import type { CompleteCallInput } from "../model/calls";
@@ -71,6 +72,12 @@ function hostnameOf(value: string): string | undefined {
   }
 }
 
+/** Whether `host` (a `--host` value, or a Host header: IPv6 with or without brackets, any port) is loopback. */
+export function isLoopbackHost(host: string): boolean {
+  const name = hostnameOf(isIP(host) === 6 ? `[${host}]` : host);
+  return name !== undefined && isLoopbackName(name);
+}
+
 function isLoopbackName(name: string): boolean {
   return name === "localhost" || name.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(name) || name === "[::1]";
 }
@@ -88,7 +95,7 @@ export function controlGate(
     return { status: 403, message: "Forbidden: the control API does not answer webhook deliveries" };
   }
   const host = typeof headers.host === "string" ? hostnameOf(headers.host) : undefined;
-  const bound = boundHost.includes(":") && !boundHost.startsWith("[") ? `[${boundHost}]` : boundHost;
+  const bound = isIP(boundHost) === 6 ? `[${boundHost}]` : boundHost;
   const own = hostnameOf(bound);
   const allowed =
     host !== undefined &&
