@@ -167,7 +167,8 @@ export async function startEmulatorChild(): Promise<EmulatorChild> {
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${ready.url}/__emulator${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      // The control API asks for JSON or this header on every request that changes something.
+      headers: { "x-romulus-emulator": "1", ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

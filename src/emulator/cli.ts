@@ -3,6 +3,7 @@
 import "../node-version";
 import { parseArgs } from "node:util";
 import { DEFAULT_FAULT_SEED, DEFAULT_RETRY_AFTER_SECONDS } from "./faults";
+import { isLoopbackHost } from "./http/control";
 import {
   DEFAULT_API_KEY,
   DEFAULT_API_KEYS,
@@ -156,13 +157,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const keysLine = values["api-key"]
-    ? `API keys: ${values["api-key"].length} key(s) given with --api-key`
-    : `API keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (organization ${k.organizationId})`).join(", ")}`;
-  process.stdout.write(`Romulus emulator listening on ${emulator.url}\n${keysLine}\n`);
-  if (!values["api-key"])
-    process.stdout.write(`Try: curl -H "Authorization: ${DEFAULT_API_KEY}" ${emulator.url}/v1/me\n`);
-
+  // Before the URL line: whoever waits for that line may signal at once, before the process would otherwise
+  // have handlers, and the default action of SIGTERM is to die without writing the state.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -177,6 +173,21 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+
+  const keysLine = values["api-key"]
+    ? `API keys: ${values["api-key"].length} key(s) given with --api-key`
+    : `API keys: ${DEFAULT_API_KEYS.map((k) => `${k.key} (organization ${k.organizationId})`).join(", ")}`;
+  process.stdout.write(`Romulus emulator listening on ${emulator.url}\n${keysLine}\n`);
+  if (!isLoopbackHost(emulator.host)) {
+    const keys = values["api-key"]
+      ? ""
+      : "the default API keys are public, so anyone who can reach this port can use them, and ";
+    process.stderr.write(
+      `romulus-emulator: warning: listening on ${emulator.host}, beyond loopback: ${keys}the control API (/__emulator/, no authentication) lets anyone who can reach this port read, change and reset every organization. Use it only on a network you trust.\n`,
+    );
+  }
+  if (!values["api-key"])
+    process.stdout.write(`Try: curl -H "Authorization: ${DEFAULT_API_KEY}" ${emulator.url}/v1/me\n`);
 }
 
 void main();

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Agent, request } from "undici";
+import { networkInterfaces } from "node:os";
+import { Agent, buildConnector, request } from "undici";
 import type { CallTaskWebhookSubscription } from "../models/call-task-webhook-subscriptions";
 import type { Call } from "../models/calls";
 import type { RobocallConfiguration, RobocallTask } from "../models/robocalls";
@@ -37,6 +38,32 @@ export const ROBOCALL_DELIVERY_POLICY = {
 } as const;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * A delivery whose connection reached the emulator itself. Refused whatever the URL's spelling (127.0.0.1,
+ * localhost, [::1], 0.0.0.0, a name that resolves to this machine, the bound address) because the check is
+ * made on the connected socket's peer: a local address and the emulator's own port. Webhooks never reach
+ * the emulator's API or its control routes (`/__emulator/reset` would otherwise let one organization wipe
+ * every other one), and such a delivery is not retried.
+ */
+export class OwnAddressError extends Error {
+  readonly code = "ERR_EMULATOR_OWN_ADDRESS";
+  constructor(port: number) {
+    super(`refused: the emulator does not deliver webhooks to itself (port ${port} of this machine)`);
+    this.name = "OwnAddressError";
+  }
+}
+
+/** Whether an address is one of this machine's: loopback, unspecified, or an address of an interface. */
+export function isLocalAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address
+    .toLowerCase()
+    .replace(/%.*$/, "")
+    .replace(/^::ffff:/, "");
+  if (a === "::1" || a === "::" || a === "0.0.0.0" || a.startsWith("127.")) return true;
+  return Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address.toLowerCase() === a));
+}
 
 /** One record per attempt. */
 export interface DeliveryRecord {
@@ -94,6 +121,8 @@ export class WebhookDelivery {
   private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private generation = 0;
+  /** The emulator's own port, once it listens: connections to it are refused. */
+  private ownPort: number | undefined;
 
   constructor(opts: WebhookDeliveryOptions = {}) {
     const intervalScale = opts.intervalScale ?? 1;
@@ -106,7 +135,27 @@ export class WebhookDelivery {
     }
     this.intervalScale = intervalScale;
     this.timeoutMs = timeoutMs;
-    this.agent = new Agent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const connect = buildConnector({ timeout: timeoutMs });
+    this.agent = new Agent({
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      // Checked on the socket, after DNS and connect: what the URL says cannot hide where it leads.
+      connect: (options, callback) =>
+        connect(options, (error, socket) => {
+          if (error !== null) return callback(error, null);
+          const own = this.ownPort;
+          if (own !== undefined && socket.remotePort === own && isLocalAddress(socket.remoteAddress)) {
+            socket.destroy();
+            return callback(new OwnAddressError(own), null);
+          }
+          callback(null, socket);
+        }),
+    });
+  }
+
+  /** The port the emulator listens on: deliveries that connect to it are refused (see OwnAddressError). */
+  refuseOwnPort(port: number): void {
+    this.ownPort = port;
   }
 
   /**
@@ -222,8 +271,8 @@ export class WebhookDelivery {
   }
 
   private attempt(delivery: Delivery, target: Target, attempt: number): void {
-    const promise = this.post(delivery, target, attempt).then((ok) => {
-      if (ok || attempt >= target.attempts || !this.current(delivery)) return;
+    const promise = this.post(delivery, target, attempt).then((outcome) => {
+      if (outcome !== "failed" || attempt >= target.attempts || !this.current(delivery)) return;
       const timer = setTimeout(() => {
         this.retryTimers.delete(timer);
         // A well-run service asks before retrying: a deleted or disabled subscription gets no more attempts,
@@ -238,8 +287,11 @@ export class WebhookDelivery {
     void promise.finally(() => this.inFlight.delete(promise));
   }
 
-  /** One POST; never rejects. Resolves true on a 2xx, the only answer that ends a delivery. */
-  private async post(delivery: Delivery, target: Target, attempt: number): Promise<boolean> {
+  /**
+   * One POST; never rejects. "delivered" on a 2xx, the only answer that ends a delivery; "refused" when the
+   * target is the emulator itself (no retry can change that); "failed" otherwise.
+   */
+  private async post(delivery: Delivery, target: Target, attempt: number): Promise<"delivered" | "refused" | "failed"> {
     const record: DeliveryRecord = {
       subscriptionId: target.subscriptionId,
       url: withoutQuery(target.url),
@@ -247,6 +299,7 @@ export class WebhookDelivery {
       attempt,
       at: new Date().toISOString(),
     };
+    let refused = false;
     try {
       const response = await request(target.url, {
         method: "POST",
@@ -267,11 +320,13 @@ export class WebhookDelivery {
       record.status = response.statusCode;
     } catch (error) {
       record.error = describeError(error, target.url);
+      refused = error instanceof OwnAddressError || (error as Error | undefined)?.cause instanceof OwnAddressError;
     }
     // Cancelled while in flight (a reset): the attempt belongs to the state that was thrown away.
-    if (delivery.generation !== this.generation) return false;
+    if (delivery.generation !== this.generation) return "failed";
     this.records.push(record);
-    return record.status !== undefined && record.status >= 200 && record.status < 300;
+    if (refused) return "refused";
+    return record.status !== undefined && record.status >= 200 && record.status < 300 ? "delivered" : "failed";
   }
 }
 

@@ -21,12 +21,12 @@ import * as calls from "./model/calls";
 import { ApiError, badRequest } from "./model/errors";
 import * as robocalls from "./model/robocalls";
 import type { StateSnapshot, StoredObject } from "./model/store";
-import { readStateFile, StatePersister } from "./persistence";
+import { readStateFile, removeStaleTempFiles, StatePersister } from "./persistence";
 import { loadSeed } from "./seed";
 
 export type { DeliveryRecord } from "./delivery";
 export type { FaultDecision, FaultRule, FaultSpec } from "./faults";
-export type { ControlOps } from "./http/control";
+export { CONTROL_HEADER, type ControlOps } from "./http/control";
 export type { Counters, RequestLogEntry } from "./http/stats";
 export type { CompleteCallInput } from "./model/calls";
 export { ApiError, type ErrorBody, type FieldError } from "./model/errors";
@@ -176,6 +176,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   let persister: StatePersister | undefined;
   if (options.statePath !== undefined) {
+    removeStaleTempFiles(options.statePath);
     const saved = readStateFile(options.statePath);
     if (saved !== undefined) model.load(saved);
     persister = new StatePersister(options.statePath, () => model.store.serialize());
@@ -235,6 +236,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faultsActive: () => faultSpec !== undefined && faultSpec.rules.length > 0,
     stats,
     control,
+    host,
     logger: options.logger ?? false,
   });
   try {
@@ -246,6 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
   const address = server.server.address();
   const port = typeof address === "object" && address !== null ? address.port : (options.port ?? 0);
+  delivery.refuseOwnPort(port);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   let closing: Promise<void> | undefined;

@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { StateSnapshot } from "./model/store";
+import { validateSnapshot } from "./seed";
 
 /**
  * `--state FILE`: the whole state as one JSON document (the seed format, see seed.ts), rewritten after
@@ -38,7 +39,7 @@ export class StatePersister {
 
   private tempPath(): string {
     this.seq += 1;
-    return join(dirname(this.path), `.${basename(this.path)}.${process.pid}.${this.seq}.tmp`);
+    return join(dirname(this.path), `${tempPrefix(this.path)}${process.pid}.${this.seq}.tmp`);
   }
 
   private async writeLoop(): Promise<void> {
@@ -108,7 +109,53 @@ export class StatePersister {
   }
 }
 
-/** Reads a state file; undefined when it does not exist. A file that is not a state document is an error. */
+/** Temporary files of a state file are named `.<name>.<pid>.<n>.tmp`, beside it. */
+function tempPrefix(path: string): string {
+  return `.${basename(path)}.`;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists, under another user.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the temporary files a killed writer left beside the state file (a crash between the write and
+ * the rename). Files of a writer still running are left alone. Answers the names removed.
+ */
+export function removeStaleTempFiles(path: string): string[] {
+  const dir = dirname(path);
+  const prefix = tempPrefix(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(".tmp")) continue;
+    const pid = Number(name.slice(prefix.length).split(".")[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && alive(pid))) continue;
+    try {
+      unlinkSync(join(dir, name));
+      removed.push(name);
+    } catch {
+      // Gone already, or not ours to remove: either way nothing to do.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Reads a state file; undefined when it does not exist. A file that is not a state document (not JSON,
+ * or an object that does not have its kind's shape) is an error naming the file and the field.
+ */
 export function readStateFile(path: string): StateSnapshot | undefined {
   let text: string;
   try {
@@ -123,8 +170,5 @@ export function readStateFile(path: string): StateSnapshot | undefined {
   } catch (err) {
     throw new Error(`state file ${path} is not valid JSON: ${(err as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== "object" || typeof (parsed as StateSnapshot).organizations !== "object") {
-    throw new Error(`state file ${path} is not an emulator state (no "organizations" object)`);
-  }
-  return parsed as StateSnapshot;
+  return validateSnapshot(parsed, `state file ${path}`);
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
+import { z } from "zod";
 import defaultSeedJson from "./default-seed.json";
-import { ALL_KINDS, isKind, type StateSnapshot } from "./model/store";
+import { shapeOf } from "./model/shapes";
+import { ALL_KINDS, type StateSnapshot } from "./model/store";
 
 /**
  * Seed data: what the emulator holds when it starts without a state file, and what `reset()` returns to.
@@ -24,7 +26,8 @@ import { ALL_KINDS, isKind, type StateSnapshot } from "./model/store";
  * ```
  *
  * Each kind is an array of objects in the API's response shape, each with an `id` (robocall task ids are
- * integers). Every kind is optional; objects are stored as given (no validation beyond the id), so a seed
+ * integers). Every kind is optional; each object must have its kind's response shape (model/shapes.ts:
+ * lenient, unknown fields kept) and is stored as given, so a seed
  * can hold what the dashboard would have created. API keys are not part of the seed: they map keys to
  * organization ids (`apiKeys` option, `--api-key KEY:ORG`).
  *
@@ -35,32 +38,41 @@ import { ALL_KINDS, isKind, type StateSnapshot } from "./model/store";
  */
 export const DEFAULT_SEED: StateSnapshot = defaultSeedJson as StateSnapshot;
 
-/** Checks the shape of a seed (or state) document, raising an error that names the offending place. */
+const SNAPSHOT = z.object({
+  version: z.literal(1).optional(),
+  organizations: z.record(
+    z.string(),
+    z.strictObject(Object.fromEntries(ALL_KINDS.map((k) => [k, z.array(shapeOf(k)).optional()]))),
+  ),
+  sequences: z.record(z.string(), z.number().int()).optional(),
+});
+/**
+ * Checks the shape of a seed or state document, raising an error that names the offending place
+ * (`organizations.emulator-org.contacts.0.phones: …`): each object needs an id and its kind's shape
+ * (model/shapes.ts). Answers the document itself, not zod's copy (which would turn an organization
+ * named `__proto__` into a prototype).
+ */
+export function validateSnapshot(value: unknown, where: string): StateSnapshot {
+  const result = SNAPSHOT.safeParse(value, { reportInput: true });
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const at = issue.path.length === 0 ? "the document" : issue.path.map(String).join(".");
+    let message: string;
+    if (issue.code === "unrecognized_keys")
+      message = `unknown kind(s) ${issue.keys.join(", ")} (kinds: ${ALL_KINDS.join(", ")})`;
+    else if (issue.path.length === 0) message = 'must be a JSON object with "organizations"';
+    else if (issue.path.at(-1) === "organizations")
+      message = "must be an object mapping organization ids to their objects";
+    else message = issue.message;
+    throw new Error(`${where}: ${at}: ${message}`);
+  }
+  const doc = value as StateSnapshot;
+  return doc.version === 1 ? doc : { ...doc, version: 1 };
+}
+
+/** Checks the shape of a seed document (see validateSnapshot). */
 export function validateSeed(value: unknown, where = "seed"): StateSnapshot {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    throw new Error(`${where}: must be a JSON object with "organizations"`);
-  }
-  const orgs = (value as { organizations?: unknown }).organizations;
-  if (orgs === null || typeof orgs !== "object" || Array.isArray(orgs)) {
-    throw new Error(`${where}: "organizations" must be an object mapping organization ids to their objects`);
-  }
-  for (const [org, kinds] of Object.entries(orgs as Record<string, unknown>)) {
-    if (kinds === null || typeof kinds !== "object" || Array.isArray(kinds)) {
-      throw new Error(`${where}: organizations.${org} must be an object of kinds`);
-    }
-    for (const [kind, objects] of Object.entries(kinds as Record<string, unknown>)) {
-      if (!isKind(kind))
-        throw new Error(`${where}: organizations.${org}.${kind}: unknown kind (${ALL_KINDS.join(", ")})`);
-      if (!Array.isArray(objects)) throw new Error(`${where}: organizations.${org}.${kind} must be an array`);
-      objects.forEach((o: unknown, i) => {
-        const id = (o as { id?: unknown } | null)?.id;
-        if (o === null || typeof o !== "object" || (typeof id !== "string" && typeof id !== "number")) {
-          throw new Error(`${where}: organizations.${org}.${kind}.${i} must be an object with a string or integer id`);
-        }
-      });
-    }
-  }
-  return { version: 1, ...(value as object) } as StateSnapshot;
+  return validateSnapshot(value, where);
 }
 
 /** A seed given as an object, a file path, or nothing (the default seed). */

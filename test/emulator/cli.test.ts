@@ -190,7 +190,7 @@ describe("files and faults", () => {
     await stop(failing);
   });
 
-  test.each([
+  test.each<[string, () => string[], string]>([
     ["a missing --seed file", () => ["--seed", join(dir, "no-such-seed.json")], "no-such-seed.json"],
     [
       "a --seed file that is not JSON",
@@ -216,6 +216,46 @@ describe("files and faults", () => {
       },
       "wrong-state.json",
     ],
+    ...(
+      [
+        ["organizations as an array", { version: 1, organizations: [] }, "organizations: must be an object"],
+        ["an unknown kind", { organizations: { o: { robots: [] } } }, "organizations.o: unknown kind(s) robots"],
+        ["a kind that is not an array", { organizations: { o: { agents: {} } } }, "organizations.o.agents:"],
+        [
+          "a contact whose phones are a string",
+          {
+            organizations: {
+              o: {
+                contacts: [
+                  {
+                    id: "c",
+                    first_name: "A",
+                    phones: "+39",
+                    emails: [],
+                    addresses: [],
+                    tags: [],
+                    created_at: "",
+                    updated_at: "",
+                  },
+                ],
+              },
+            },
+          },
+          "organizations.o.contacts.0.phones:",
+        ],
+      ] as const
+    ).map(
+      ([what, doc, named]) =>
+        [
+          `a --state file with ${what}`,
+          () => {
+            const file = join(dir, `state-${what.replace(/\W+/g, "-")}.json`);
+            writeFileSync(file, JSON.stringify(doc));
+            return ["--state", file];
+          },
+          named,
+        ] as [string, () => string[], string],
+    ),
     ["a bad --faults spec", () => ["--faults", "429=2"], '"429" must be a rate'],
   ])("%s: usage naming it on stderr, exit 2, nothing listening", async (_what, args, named) => {
     const p = run(["--port", "0", ...args()]);
@@ -224,4 +264,72 @@ describe("files and faults", () => {
     expect(p.stderr().split("\n")[0]).toContain(named);
     expect(p.stdout()).toBe("");
   });
+});
+
+describe("hardening", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "romulus-emulator-cli-hardening-"));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const stop = async (p: ReturnType<typeof run>) => {
+    p.child.kill("SIGTERM");
+    expect(await p.exit).toBe(0);
+  };
+  /** Resolves once stderr holds `text`: the warning follows the URL line, maybe in another chunk. */
+  const stderrHas = async (p: ReturnType<typeof run>, text: string) => {
+    while (!p.stderr().includes(text)) {
+      if (p.child.exitCode !== null) throw new Error(`exited; stderr: ${p.stderr()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
+  test("--host 0.0.0.0 warns on stderr about the public default keys and the open control API", async () => {
+    const p = run(["--port", "0", "--host", "0.0.0.0"]);
+    await listening(p);
+    await stderrHas(p, "warning: listening on 0.0.0.0, beyond loopback");
+    expect(p.stderr()).toContain("the default API keys are public");
+    expect(p.stderr()).toContain("the control API (/__emulator/, no authentication)");
+    await stop(p);
+    // With keys of one's own, the warning is about the control API only.
+    const keyed = run(["--port", "0", "--host", "0.0.0.0", "--api-key", "own-key:acme"]);
+    await listening(keyed);
+    await stderrHas(keyed, "warning: listening on 0.0.0.0");
+    expect(keyed.stderr()).not.toContain("default API keys");
+    expect(keyed.stderr()).not.toContain("own-key");
+    await stop(keyed);
+  }, 30_000);
+
+  test("the default host prints no warning", async () => {
+    const p = run(["--port", "0"]);
+    await listening(p);
+    await stop(p);
+    expect(p.stderr()).toBe("");
+  }, 30_000);
+
+  test("--api-key k:__proto__ keeps that organization's objects across a restart; stale temp files go", async () => {
+    const stateFile = join(dir, "proto-state.json");
+    const first = run(["--port", "0", "--api-key", "k:__proto__", "--state", stateFile]);
+    const url = await listening(first);
+    const created = await request(`${url}/v2/contacts`, {
+      method: "POST",
+      headers: { authorization: "k", "content-type": "application/json" },
+      body: JSON.stringify({ first_name: "Kept" }),
+    });
+    const { id } = (await created.body.json()) as { id: string };
+    await stop(first);
+    // What a writer killed between its write and its rename leaves behind (its pid no longer runs).
+    const stale = join(dir, `.proto-state.json.${first.child.pid}.9.tmp`);
+    writeFileSync(stale, "{ half a state");
+
+    const second = run(["--port", "0", "--api-key", "k:__proto__", "--state", stateFile]);
+    const again = await listening(second);
+    const res = await request(`${again}/v2/contacts/${id}`, { headers: { authorization: "k" } });
+    expect(res.statusCode).toBe(200);
+    expect(((await res.body.json()) as Json).first_name).toBe("Kept");
+    expect(existsSync(stale)).toBe(false);
+    await stop(second);
+  }, 30_000);
 });

@@ -14,14 +14,21 @@ export interface Answer {
   text: string;
 }
 
-/** A JSON call over real HTTP on loopback. `key: null` sends no Authorization header. */
+/**
+ * A JSON call over real HTTP on loopback. `key: null` sends no Authorization header. Control requests
+ * (`/__emulator/`) carry `X-Romulus-Emulator: 1`, as the control API asks of bodiless ones (see
+ * src/emulator/http/control.ts); `headers` can override it.
+ */
 export async function call(
   emulator: Emulator,
   method: string,
   path: string,
   options: { body?: unknown; rawBody?: string; key?: string | null; headers?: Record<string, string> } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
+  const headers: Record<string, string> = {
+    ...(path.startsWith("/__emulator/") ? { "x-romulus-emulator": "1" } : {}),
+    ...options.headers,
+  };
   const key = options.key === undefined ? DEFAULT_API_KEY : options.key;
   if (key !== null) headers.authorization = key;
   let body: string | undefined;

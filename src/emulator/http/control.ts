@@ -1,4 +1,5 @@
-import type { DeliveryRecord } from "../delivery";
+import { isIP } from "node:net";
+import { DELIVERY_ID_HEADER, type DeliveryRecord } from "../delivery";
 import type { FaultSpec } from "../faults";
 import type { CompleteCallInput } from "../model/calls";
 import { badRequest } from "../model/errors";
@@ -9,7 +10,16 @@ import type { Counters, RequestLogEntry } from "./stats";
 /**
  * The control operations: what tests and demos do to the emulator beside calling the API. Exposed as
  * methods of the `Emulator` object and over HTTP under `/__emulator/` (no authentication: the emulator
- * is a local test tool; never expose it beyond loopback):
+ * is a local test tool; never expose it beyond loopback). Over HTTP, a control request (see `controlGate`)
+ * - must name a loopback host in `Host` (`localhost`, `*.localhost`, `127.x.x.x`, `[::1]`, with any
+ *   port) or the address the emulator was bound to with `--host` (unless that is 0.0.0.0 or ::): a web
+ *   page whose name was rebound to 127.0.0.1 sends its own name, and gets 403;
+ * - when it is not a GET or HEAD, must send `Content-Type: application/json` or an `X-Romulus-Emulator`
+ *   header (any value; `X-Romulus-Emulator: 1`), which a web page cannot send without a CORS preflight
+ *   the emulator never grants: 415 otherwise (`PUT /__emulator/faults` with text/plain compact syntax
+ *   needs the header);
+ * - never comes from a webhook delivery (a request carrying `X-Romulus-Delivery-Id` gets 403; deliveries
+ *   to the emulator's own port are refused before they are sent, see delivery.ts).
  *
  * | HTTP                                           | method                                   |
  * |------------------------------------------------|------------------------------------------|
@@ -19,11 +29,11 @@ import type { Counters, RequestLogEntry } from "./stats";
  * | `GET /__emulator/requests`                     | `requests()`: method, path, route, status, organization, durationMs, at, fault |
  * | `GET /__emulator/deliveries`                   | `deliveries()`: one record per webhook delivery attempt |
  * | `GET /__emulator/orgs/:org/:kind`              | `objects(org, kind)`                     |
- * | `POST /__emulator/orgs/:org/:kind`             | `insert(org, kind, object)` (id and timestamps filled in when absent) |
+ * | `POST /__emulator/orgs/:org/:kind`             | `insert(org, kind, object)` (id and timestamps filled in when absent; 400 naming a field that does not fit the kind's response shape) |
  * | `GET /__emulator/orgs/:org/:kind/:id`          | `object(org, kind, id)`                  |
- * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change) |
+ * | `PATCH /__emulator/orgs/:org/:kind/:id`        | `edit(org, kind, id, patch)`: shallow merge, updated_at = now (a dashboard change); 400 as for insert |
  * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
- * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
+ * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: with `callTaskId`, the call goes to the task's `contact_phone_number` with the task's `contact_data` (a different `to`, or INBOUND, is a 400); 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
  * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
  * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax; `off` clears |
  * | `GET /__emulator/faults`                       | the fault injector's statistics          |
@@ -48,6 +58,65 @@ export interface ControlOps {
   completeRobocall(input: CompleteRobocallInput & { org?: string }): { task: object; webhook: object };
   setFaults(spec: FaultSpec | string | undefined): void;
   faultStats(): Record<string, number>;
+}
+
+/** The header that marks a control request as deliberate when it has no JSON body. */
+export const CONTROL_HEADER = "x-romulus-emulator";
+
+/** `host` or `host:port` of a Host header or `--host`, as a URL hostname (lower case, IPv6 in brackets). */
+function hostnameOf(value: string): string | undefined {
+  try {
+    return new URL(`http://${value}`).hostname.replace(/\.$/, "");
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `host` (a `--host` value, or a Host header: IPv6 with or without brackets, any port) is loopback. */
+export function isLoopbackHost(host: string): boolean {
+  const name = hostnameOf(isIP(host) === 6 ? `[${host}]` : host);
+  return name !== undefined && isLoopbackName(name);
+}
+
+function isLoopbackName(name: string): boolean {
+  return name === "localhost" || name.endsWith(".localhost") || /^127\.\d+\.\d+\.\d+$/.test(name) || name === "[::1]";
+}
+
+/**
+ * Whether a control request may go on: undefined, or the status and message to answer. `boundHost` is the
+ * address the emulator listens on (`--host`).
+ */
+export function controlGate(
+  method: string,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  boundHost: string,
+): { status: 403 | 415; message: string } | undefined {
+  if (headers[DELIVERY_ID_HEADER] !== undefined) {
+    return { status: 403, message: "Forbidden: the control API does not answer webhook deliveries" };
+  }
+  const host = typeof headers.host === "string" ? hostnameOf(headers.host) : undefined;
+  const bound = isIP(boundHost) === 6 ? `[${boundHost}]` : boundHost;
+  const own = hostnameOf(bound);
+  const allowed =
+    host !== undefined &&
+    (isLoopbackName(host) || (own !== undefined && own !== "0.0.0.0" && own !== "[::]" && host === own));
+  if (!allowed) {
+    return {
+      status: 403,
+      message: `Forbidden: the control API answers only requests to a loopback host (localhost, 127.0.0.1, [::1]) or to the address it was bound to; Host was ${JSON.stringify(headers.host ?? "")}`,
+    };
+  }
+  if (method === "GET" || method === "HEAD") return undefined;
+  const type = headers["content-type"];
+  const mediaType = typeof type === "string" ? (type.split(";")[0] ?? "").trim().toLowerCase() : "";
+  const marked = typeof headers[CONTROL_HEADER] === "string" && headers[CONTROL_HEADER] !== "";
+  if (mediaType !== "application/json" && !marked) {
+    return {
+      status: 415,
+      message: `Unsupported Media Type: control requests other than GET must send Content-Type: application/json or the header X-Romulus-Emulator: 1`,
+    };
+  }
+  return undefined;
 }
 
 export type ControlRoute = (

@@ -9,7 +9,7 @@ import { registerCallTaskWebhookSubscriptions } from "./call-task-webhook-subscr
 import { registerCalls } from "./calls";
 import { registerCampaigns } from "./campaigns";
 import { registerContacts } from "./contacts";
-import { type ControlOps, registerControl } from "./control";
+import { type ControlOps, controlGate, registerControl } from "./control";
 import { registerMe } from "./me";
 import { registerRobocalls } from "./robocalls";
 import type { ApiHandler, ApiRouter } from "./router";
@@ -26,6 +26,8 @@ export interface ServerDeps {
   faultsActive(): boolean;
   stats: Stats;
   control: ControlOps;
+  /** The address the server is bound to (control requests may name it in Host, see control.ts). */
+  host: string;
   logger: boolean;
 }
 
@@ -84,6 +86,36 @@ function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
+/**
+ * How deeply request bodies may nest arrays and objects. The API's own bodies nest four levels at most;
+ * the loose fields (`contact_data`, specifications) have room to spare. Deeper JSON parses, but copying
+ * or validating it overflows the stack: it is refused as a 400 before anything else sees it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether JSON text nests deeper than `max`. Linear, and free for the usual body with few brackets. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  // Depth cannot exceed the number of opening brackets: count up to max + 1 of them with indexOf first.
+  let brackets = 0;
+  for (const open of ["{", "["]) {
+    for (let i = text.indexOf(open); i >= 0 && brackets <= max; i = text.indexOf(open, i + 1)) brackets += 1;
+  }
+  if (brackets <= max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth -= 1;
+  }
+  return false;
+}
+
 /** Absent Accept, `*\/*`, `application/*` or `application/json` (with q > 0) are fine; anything else is 406. */
 export function acceptsJson(accept: string | undefined): boolean {
   if (accept === undefined || accept === "" || accept === "*/*" || accept === "application/json") return true;
@@ -127,8 +159,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => {
     const body = String(text);
     if (body.trim() === "") return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(body));
+      parsed = JSON.parse(body);
     } catch (err) {
       done(
         new ApiError(
@@ -139,7 +172,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         ),
         undefined,
       );
+      return;
     }
+    if (nestsDeeperThan(body, MAX_JSON_DEPTH)) {
+      const message = `is nested more than ${MAX_JSON_DEPTH} levels deep`;
+      done(new ApiError(400, errorBody(400, `body: ${message}`, [{ field: "body", message }])), undefined);
+      return;
+    }
+    done(null, parsed);
   });
 
   const methodsByPath = new Map<string, { methods: Set<string>; control: boolean }>();
@@ -293,7 +333,14 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook("onRequest", (request, reply, done) => {
     const s = state(request);
     const config = s.config;
-    if (config?.control) return done();
+    if (config?.control) {
+      const refusal = controlGate(request.method, request.headers, deps.host);
+      if (refusal !== undefined) {
+        reply.code(refusal.status).send(errorBody(refusal.status, refusal.message));
+        return;
+      }
+      return done();
+    }
     reply.header("x-request-id", request.id);
     if (deps.faultsActive()) {
       const decision = faults.decide(request.method, s.route ?? pathOf(request.url));

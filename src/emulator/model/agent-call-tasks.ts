@@ -1,5 +1,6 @@
 import { type AgentCallTask, agentCallTaskRequest, terminateByPhoneRequest } from "../../models/agent-call-tasks";
 import { requireAgent } from "./agents";
+import { firstAttemptAt, timeZoneOf } from "./availability";
 import { iso, type ModelContext, type PageParams, padTime, springPage, uuid } from "./common";
 import { notFound, parseWith } from "./errors";
 import { clone } from "./store";
@@ -14,13 +15,24 @@ const ACTIVE = ACTIVE_CALL_TASK_STATUSES;
  * Creates a call task for an agent of the organization (404 otherwise), answering the response shape:
  * `delay_sec` → `attempt_delay` with `strategy: DYNAMIC_DELAY`, `timeranges` → `time_ranges` with
  * zero-padded times, `metadata[]` → `metadata.external_metadata`. New tasks are PENDING; the first attempt
- * is due now.
+ * is due now, or at the next availability range unless `skip_for_first_attempt` (see availability.ts).
  */
 export function createAgentCallTask(ctx: ModelContext, org: string, agentId: string, body: unknown): AgentCallTask {
-  requireAgent(ctx, org, agentId);
+  const agent = requireAgent(ctx, org, agentId);
   const req = parseWith(agentCallTaskRequest, body);
   const now = ctx.now();
   const stamp = iso(now);
+  const availability: AgentCallTask["availability_configuration"] = req.availability_configuration
+    ? {
+        skip_for_first_attempt: req.availability_configuration.skip_for_first_attempt ?? false,
+        days: req.availability_configuration.days.map((d) => ({
+          day_of_week: d.day_of_week,
+          time_ranges: d.timeranges.map((r) => ({ from: padTime(r.from), to: padTime(r.to) })),
+        })),
+      }
+    : null;
+  const zone = timeZoneOf(req.contact_data?.timezone, agent.default_timezone);
+  const due = firstAttemptAt(now, availability ?? null, zone);
   const task: AgentCallTask = {
     id: uuid(),
     agent_id: agentId,
@@ -33,18 +45,10 @@ export function createAgentCallTask(ctx: ModelContext, org: string, agentId: str
           attempts: req.retry_configuration.attempts.map((a) => ({ attempt: a.attempt, attempt_delay: a.delay_sec })),
         }
       : null,
-    availability_configuration: req.availability_configuration
-      ? {
-          skip_for_first_attempt: req.availability_configuration.skip_for_first_attempt ?? false,
-          days: req.availability_configuration.days.map((d) => ({
-            day_of_week: d.day_of_week,
-            time_ranges: d.timeranges.map((r) => ({ from: padTime(r.from), to: padTime(r.to) })),
-          })),
-        }
-      : null,
+    availability_configuration: availability,
     metadata: { external_metadata: (req.metadata ?? []).map((m) => ({ key: m.key, value: m.value })) },
     status: "PENDING",
-    next_attempt_at: `${stamp.slice(0, 19)}Z`,
+    next_attempt_at: due === null ? null : `${iso(new Date(due)).slice(0, 19)}Z`,
     created_at: stamp,
     updated_at: stamp,
   };

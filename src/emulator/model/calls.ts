@@ -264,7 +264,21 @@ export function completeCall(ctx: ModelContext, org: string, raw: CompleteCallIn
   const finish: Finish = callTask ? { ...rest, callTask } : rest;
   if (stored) return finishCall(ctx, org, stored, finish);
   const direction = input.direction ?? "OUTBOUND";
-  const other = input.to ?? "+390101010101";
+  let other = input.to ?? "+390101010101";
+  if (callTask) {
+    // The task's call: to the task's number, with the task's contact data (what the agent was given).
+    const taskPhone = String(callTask.contact_phone_number);
+    if (direction !== "OUTBOUND") {
+      throw badRequest({ field: "direction", message: "must be OUTBOUND for the call of an agent call task" });
+    }
+    if (input.to !== undefined && input.to !== taskPhone) {
+      throw badRequest({
+        field: "to",
+        message: `must be the call task's contact_phone_number ${taskPhone}, or be left out`,
+      });
+    }
+    other = taskPhone;
+  }
   const outbound = direction === "OUTBOUND";
   const call: StoredObject = {
     id: uuid(),
@@ -273,6 +287,7 @@ export function completeCall(ctx: ModelContext, org: string, raw: CompleteCallIn
     direction,
     origination: outbound ? (agent.outbound_cli ?? null) : other,
     destination: outbound ? other : (agent.outbound_cli ?? null),
+    ...(callTask?.contact_data ? { contact_data: clone(callTask.contact_data) } : {}),
     initiated_at: iso(new Date(ctx.now().getTime() - (input.duration ?? 42) * 1000)),
   };
   return finishCall(ctx, org, call, finish);

@@ -24,21 +24,44 @@ function missing(id: string) {
   return notFound(`Contact ${id} not found`);
 }
 
-/** Keeps the id of an entry whose content did not change (first unused match), gives new ones otherwise. */
+/**
+ * Keeps the id of an entry whose content did not change (first unused match), gives new ones otherwise.
+ * Previous entries are keyed by content once, so a PUT costs the same per entry however many there are.
+ */
 function withIds<T extends object>(entries: T[], previous: Entry[]): (T & { id: string })[] {
-  const pool = [...previous];
+  const unused = new Map<string, string[]>();
+  for (const p of previous) {
+    const { id, ...rest } = p;
+    const key = JSON.stringify(rest);
+    const ids = unused.get(key);
+    if (ids === undefined) unused.set(key, [id]);
+    else ids.push(id);
+  }
   return entries.map((entry) => {
-    const key = JSON.stringify(entry);
-    const i = pool.findIndex((p) => {
-      const { id: _id, ...rest } = p;
-      return JSON.stringify(rest) === key;
-    });
-    if (i >= 0) {
-      const [kept] = pool.splice(i, 1);
-      return { id: kept!.id, ...entry };
-    }
-    return { id: uuid(), ...entry };
+    const ids = unused.get(JSON.stringify(entry));
+    const kept = ids?.shift();
+    return { id: kept ?? uuid(), ...entry };
   });
+}
+
+/**
+ * The most phones, emails, addresses, tags and tag ids one contact may have. The reference states no
+ * limit; the emulator sets one (docs/RELIABILITY.md) so that one request cannot hold the event loop that
+ * serves every organization. Checked before the body is parsed.
+ */
+export const CONTACT_LIST_LIMIT = 100;
+const LIMITED = ["phones", "emails", "addresses", "tags", "tag_ids"] as const;
+
+function checkListLimits(body: unknown): void {
+  if (body === null || typeof body !== "object") return;
+  const errors: FieldError[] = [];
+  for (const field of LIMITED) {
+    const list = (body as Record<string, unknown>)[field];
+    if (Array.isArray(list) && list.length > CONTACT_LIST_LIMIT) {
+      errors.push({ field, message: `must have at most ${CONTACT_LIST_LIMIT} entries, got ${list.length}` });
+    }
+  }
+  if (errors.length > 0) throw badRequest(errors);
 }
 
 /** Resolves `tags` (names: reuse the org's tag of that name or create it) and `tag_ids` (must exist). */
@@ -112,6 +135,7 @@ function build(ctx: ModelContext, org: string, req: ContactInput, previous: Cont
 }
 
 export function createContact(ctx: ModelContext, org: string, body: unknown): Contact {
+  checkListLimits(body);
   const req = parseWith(contactRequest, body);
   return ctx.store.put(org, KIND, build(ctx, org, req, undefined) as StoredObject) as Contact;
 }
@@ -131,6 +155,7 @@ export function getContact(ctx: ModelContext, org: string, id: string): Contact 
 export function updateContact(ctx: ModelContext, org: string, id: string, body: unknown): Contact {
   const previous = ctx.store.peek(org, KIND, id) as Contact | undefined;
   if (!previous) throw missing(id);
+  checkListLimits(body);
   const req = parseWith(contactRequest, body);
   return ctx.store.put(org, KIND, build(ctx, org, req, previous) as StoredObject) as Contact;
 }

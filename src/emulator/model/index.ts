@@ -9,6 +9,7 @@ import {
 } from "./common";
 import { ApiError, badRequest, notFound } from "./errors";
 import { FIRST_ROBOCALL_TASK_ID } from "./robocalls";
+import { requireShape } from "./shapes";
 import { ALL_KINDS, clone, isKind, type Kind, type StateSnapshot, Store, type StoredObject } from "./store";
 
 export type { CallCompletion, ModelHooks, RobocallCompletion } from "./common";
@@ -86,7 +87,10 @@ export class RomulusModel implements ModelContext {
     return found;
   }
 
-  /** Inserts an object as the dashboard would: no validation; id and timestamps filled in when absent. */
+  /**
+   * Inserts an object as the dashboard would: id and timestamps filled in when absent; the result must
+   * have the kind's shape (shapes.ts), else a 400 naming the field.
+   */
   insert(org: string, kind: string, object: Record<string, unknown>): StoredObject {
     const k = this.kind(kind);
     if (object === null || typeof object !== "object" || Array.isArray(object)) {
@@ -104,10 +108,15 @@ export class RomulusModel implements ModelContext {
     if (this.store.peek(org, k, id)) {
       throw new ApiError(409, { status: 409, error: "Conflict", message: `${kind} ${id} already exists in ${org}` });
     }
-    return this.store.put(org, k, { created_at: now, updated_at: now, ...clone(object), id });
+    const inserted = { created_at: now, updated_at: now, ...clone(object), id };
+    requireShape(k, inserted);
+    return this.store.put(org, k, inserted);
   }
 
-  /** Shallow merge of `patch` into the object, `updated_at` set to now: a change made outside the API. */
+  /**
+   * Shallow merge of `patch` into the object, `updated_at` set to now: a change made outside the API. The
+   * result must keep the kind's shape (shapes.ts), else a 400 naming the field.
+   */
   edit(org: string, kind: string, id: string | number, patch: Record<string, unknown>): StoredObject {
     const k = this.kind(kind);
     const stored = this.store.peek(org, k, id);
@@ -115,7 +124,9 @@ export class RomulusModel implements ModelContext {
     if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
       throw badRequest({ field: "body", message: "must be a JSON object" });
     }
-    return this.store.put(org, k, { ...clone(stored), ...clone(patch), id: stored.id, updated_at: iso(this.now()) });
+    const edited = { ...clone(stored), ...clone(patch), id: stored.id, updated_at: iso(this.now()) };
+    requireShape(k, edited);
+    return this.store.put(org, k, edited);
   }
 
   remove(org: string, kind: string, id: string | number): void {

@@ -39,6 +39,15 @@ export interface StateSnapshot {
   sequences?: Record<string, number>;
 }
 
+/**
+ * A record without a prototype. Organization ids (and kinds, and counter names) come from users
+ * (`--api-key KEY:__proto__`): as keys of `{}`, `__proto__` would set the prototype instead of a property,
+ * and that organization would vanish from the state file.
+ */
+export function dict<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
 /** Deep copy of plain JSON. A JSON round trip is faster than structuredClone for small objects. */
 export function clone<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
@@ -48,7 +57,7 @@ type OrgState = Map<Kind, Map<string, StoredObject>>;
 
 export class Store {
   private orgs = new Map<string, OrgState>();
-  private sequences: Record<string, number> = {};
+  private sequences = dict<number>();
   private readonly listeners = new Set<() => void>();
 
   /** Called after every change (persistence debounces on it). */
@@ -160,9 +169,9 @@ export class Store {
   }
 
   private raw(): StateSnapshot {
-    const organizations: StateSnapshot["organizations"] = {};
+    const organizations: StateSnapshot["organizations"] = dict();
     for (const [org, state] of this.orgs) {
-      const kinds: Partial<Record<Kind, StoredObject[]>> = {};
+      const kinds: Partial<Record<Kind, StoredObject[]>> = dict();
       for (const [kind, table] of state) if (table.size > 0) kinds[kind] = [...table.values()];
       organizations[org] = kinds;
     }
@@ -172,7 +181,7 @@ export class Store {
   /** Replaces the whole state with a snapshot (a seed or a state file). */
   load(snapshot: StateSnapshot): void {
     this.orgs = new Map();
-    this.sequences = { ...(snapshot.sequences ?? {}) };
+    this.sequences = Object.assign(dict<number>(), snapshot.sequences);
     for (const [org, kinds] of Object.entries(snapshot.organizations ?? {})) {
       const state: OrgState = new Map();
       for (const [kind, objects] of Object.entries(kinds ?? {})) {
