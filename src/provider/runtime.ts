@@ -30,11 +30,15 @@ let organization: Promise<string> | undefined;
  * It only stores them, synchronously: the host may call check or create before an async configure ends.
  */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
-  settings = {
+  const next: RomulusSettings = {
     apiKey: req.config.get("romulus:apiKey"),
     endpoint: req.config.get("romulus:endpoint"),
     environment: req.config.get("romulus:environment"),
   };
+  // The host configures each resource kind's provider on its first use, with the same configuration: the
+  // client is kept then, and with it what the reads of a refresh share (a new client would start over).
+  if (JSON.stringify(next) === JSON.stringify(settings)) return;
+  settings = next;
   client = undefined;
   organization = undefined;
 }
