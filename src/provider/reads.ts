@@ -40,7 +40,7 @@ export const BATCH_READS_ENV = "ROMULUS_BATCH_READS";
 /** How long a batch waits for more reads when nothing is known of the engine's waves (see above). */
 export const FIRST_WINDOW_MS = 5;
 /** How long a batch waits for the rest of a wave when fewer reads came than the engine had in flight. */
-export const WAVE_WINDOW_MS = 100;
+export const WAVE_WINDOW_MS = 250;
 /** Reads that start after this long with none in flight belong to another operation: `peak` is learned again. */
 export const IDLE_RESET_MS = 1_000;
 /**
@@ -100,7 +100,7 @@ function answersLikeGet(def: Definition, live: ApiObject): boolean {
 class Reads {
   /** Reads being answered now, of every kind. */
   private active = 0;
-  /** The most reads seen in flight at once: the engine's `--parallel` (lowered when waves come in smaller). */
+  /** The most reads seen in flight at once in this operation: the engine's `--parallel`. */
   private peak = 0;
   /** When the last read in flight was answered. */
   private idleSince = 0;
@@ -173,8 +173,6 @@ class Reads {
     queue.timer ??= setTimeout(
       () => {
         queue.timer = undefined;
-        // Fewer reads came than the engine had in flight before: it may have fewer to send now.
-        this.peak = Math.max(this.active, Math.floor(this.peak / 2));
         this.flush(queue);
       },
       this.peak === 0 ? FIRST_WINDOW_MS : WAVE_WINDOW_MS,
