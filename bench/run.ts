@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
-const BENCHMARKS = ["emulator.bench.js", "provider.bench.js", "export.bench.js"];
+const BENCHMARKS = ["emulator.bench.js", "provider.bench.js", "refresh.bench.js", "export.bench.js"];
 
 let failed = false;
 for (const file of BENCHMARKS) {

@@ -7,6 +7,8 @@ import { z } from "zod";
  * answer: wait `latencyMs`, then answer normally, answer with an error status, drop the connection without
  * handling the request ("drop"), or handle the request and then destroy the connection instead of answering
  * ("lose-response": the write happened but the client cannot know it, the case idempotent retries exist for).
+ * A rule may also make search answers lag behind creates (`index-lag`), as a search index that has not
+ * caught up yet does: contacts search leaves out the contacts created since the rule was set.
  *
  * Determinism: every `METHOD route` pair has its own PRNG stream seeded from the spec's seed and the pair, so
  * the n-th request to `GET /v2/contacts/:contactId` gets the same decision whatever else the test sends, in
@@ -33,6 +35,7 @@ import { z } from "zod";
  * | `drop`        | rate                                | close the connection, request not handled         |
  * | `lose`        | rate                                | handle the request, then close without answering  |
  * | `latency`     | `MIN-MAX` or `MS` (milliseconds)    | delay every matching request, uniform in range    |
+ * | `index-lag`   | `on` or `off`                       | `POST /v2/contacts/search` answers leave out the contacts created since the spec was set |
  *
  * A rate is a probability in 0..1; the rates of one rule must add up to at most 1 (they are exclusive
  * outcomes of one draw). Paths are the emulator's route patterns (`/v2/contacts/:contactId`), matched
@@ -60,6 +63,11 @@ export interface FaultRule {
   loseResponseRate?: number;
   /** Inclusive range in milliseconds, uniform. */
   latencyMs?: [number, number];
+  /**
+   * Search answers leave out the objects created since the spec was set, as a search index that lags
+   * behind creates does (reads by id still find them). Only contacts search has such an index.
+   */
+  indexLag?: boolean;
 }
 
 export interface FaultSpec {
@@ -70,6 +78,8 @@ export interface FaultSpec {
 
 export type FaultDecision = {
   latencyMs: number;
+  /** `index-lag`: a search answer leaves out what was created at or after this instant (epoch ms). */
+  indexedBefore?: number;
   action: "none" | "drop" | "lose-response" | { status: 429 | 500 | 503; retryAfterSeconds?: number };
 };
 
@@ -117,6 +127,7 @@ const faultRuleSchema = z
       .tuple([z.number().int().min(0), z.number().int().min(0)], { message: "must be [min, max] milliseconds" })
       .refine(([min, max]) => min <= max, "min must not exceed max")
       .optional(),
+    indexLag: z.boolean({ message: "must be true or false" }).optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
@@ -180,7 +191,18 @@ function checkSpec(value: unknown, ruleLabel: (index: number) => string, separat
 // Parsing
 // ---------------------------------------------------------------------------------------------------------
 
-const COMPACT_KEYS = ["seed", "route", "429", "retry-after", "500", "503", "drop", "lose", "latency"] as const;
+const COMPACT_KEYS = [
+  "seed",
+  "route",
+  "429",
+  "retry-after",
+  "500",
+  "503",
+  "drop",
+  "lose",
+  "latency",
+  "index-lag",
+] as const;
 const RATE_PATTERN = /^(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER_PATTERN = /^-?\d+$/;
 
@@ -301,6 +323,12 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
       case "latency":
         rule.latencyMs = parseLatency(value, label);
         break;
+      case "index-lag":
+        if (value !== "on" && value !== "off") {
+          throw new FaultSpecError(`${label}index-lag must be "on" or "off", got "${value}"`);
+        }
+        rule.indexLag = value === "on";
+        break;
     }
   }
   const result: { seed?: number; rule?: FaultRule } = {};
@@ -403,7 +431,18 @@ function matches(rule: CompiledRule, method: string, route: string): boolean {
 
 const NO_FAULT: FaultDecision = Object.freeze({ latencyMs: 0, action: "none" });
 
-const STAT_KEYS = ["decisions", "none", "429", "500", "503", "drop", "lose-response", "delayed", "latencyMsTotal"];
+const STAT_KEYS = [
+  "decisions",
+  "none",
+  "429",
+  "500",
+  "503",
+  "drop",
+  "lose-response",
+  "delayed",
+  "latencyMsTotal",
+  "index-lag",
+];
 
 export class FaultInjector {
   private seed = DEFAULT_FAULT_SEED;
@@ -413,6 +452,8 @@ export class FaultInjector {
   /** Which rule applies to a `METHOD route`: routes are few, requests many. */
   private readonly ruleCache = new Map<string, CompiledRule | null>();
   private counters: Record<string, number> = {};
+  /** When the spec was set: what `index-lag` answers leave out was created since. */
+  private setAt = Date.now();
 
   constructor(spec?: FaultSpec) {
     this.set(spec);
@@ -422,6 +463,7 @@ export class FaultInjector {
   set(spec: FaultSpec | undefined): void {
     const valid = spec === undefined ? { rules: [] } : validateFaultSpec(spec);
     this.seed = valid.seed ?? DEFAULT_FAULT_SEED;
+    this.setAt = Date.now();
     this.rules = valid.rules.map(compile);
     this.streams.clear();
     this.ruleCache.clear();
@@ -447,6 +489,11 @@ export class FaultInjector {
     const latencyDraw = next();
 
     const { rule } = compiled;
+    const lag: Pick<FaultDecision, "indexedBefore"> = {};
+    if (rule.indexLag) {
+      lag.indexedBefore = this.setAt;
+      this.count("index-lag");
+    }
     let latencyMs = 0;
     if (rule.latencyMs !== undefined) {
       const [min, max] = rule.latencyMs;
@@ -462,31 +509,32 @@ export class FaultInjector {
       this.count("429");
       return {
         latencyMs,
+        ...lag,
         action: { status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS },
       };
     }
     threshold += rule.rate500 ?? 0;
     if (actionDraw < threshold) {
       this.count("500");
-      return { latencyMs, action: { status: 500 } };
+      return { latencyMs, ...lag, action: { status: 500 } };
     }
     threshold += rule.rate503 ?? 0;
     if (actionDraw < threshold) {
       this.count("503");
-      return { latencyMs, action: { status: 503 } };
+      return { latencyMs, ...lag, action: { status: 503 } };
     }
     threshold += rule.dropRate ?? 0;
     if (actionDraw < threshold) {
       this.count("drop");
-      return { latencyMs, action: "drop" };
+      return { latencyMs, ...lag, action: "drop" };
     }
     threshold += rule.loseResponseRate ?? 0;
     if (actionDraw < threshold) {
       this.count("lose-response");
-      return { latencyMs, action: "lose-response" };
+      return { latencyMs, ...lag, action: "lose-response" };
     }
     this.count("none");
-    return { latencyMs, action: "none" };
+    return { latencyMs, ...lag, action: "none" };
   }
 
   /** Counters since the last `set`: decisions, each outcome, delayed requests and their total latency. */

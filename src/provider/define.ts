@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { RomulusClient } from "../client";
 import type { RuleIssue } from "../models/webhook-subscriptions";
+import { toSnake } from "./values";
 
 /**
  * How a resource is declared: once, field by field, the way pulumi-go-provider's `infer` does it. The
@@ -35,6 +36,11 @@ export interface FieldSpec {
   updateOnly?: boolean;
 }
 
+/** Where a field is in the API's bodies and answers. */
+export function apiName(name: string, field: FieldSpec): string {
+  return field.api ?? toSnake(name);
+}
+
 export interface Failure {
   property: string;
   reason: string;
@@ -57,6 +63,27 @@ export interface ResourceApi<TApi> {
    * The engine keeps only exact matches, so this may return more.
    */
   findCreated(client: RomulusClient, body: Record<string, unknown>, since: Date): Promise<TApi[]>;
+  /**
+   * How reads that arrive together are answered with one request instead of one each (see reads.ts).
+   * Absent: every read is a `get`.
+   */
+  readMany?: ReadMany<TApi>;
+}
+
+/**
+ * Many objects in one request. Whatever it answers must be exactly what `get` answers for the same object;
+ * an answer it cannot give that way (a field missing, a filter ignored) it refuses by throwing, and the
+ * reads fall back to `get`. An id absent from its answer is confirmed with `get` before a read reports it gone.
+ */
+export type ReadMany<TApi> =
+  /** Up to `max` objects by id (contacts search with `ids`). */
+  | { by: "ids"; max: number; read(client: RomulusClient, ids: string[]): Promise<TApi[]> }
+  /** Every object, in one walk of the list, shared by the reads that arrive while it is fresh. */
+  | { by: "list"; read(client: RomulusClient): Promise<TApi[]> };
+
+/** Thrown by `readMany.read` for an answer it cannot give as `get` would; the reads fall back to `get`. */
+export class ReadManyRefusedError extends Error {
+  override readonly name = "ReadManyRefusedError";
 }
 
 export interface ResourceDefinition<TApi extends ApiObject = ApiObject> {

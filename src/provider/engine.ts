@@ -1,13 +1,16 @@
 import type { RomulusClient } from "../client";
 import { idProblem, isMaybeProcessedError, RomulusApiError } from "../client";
 import { setMessage } from "../client/core/message";
-import type { ApiObject, Failure, FieldSpec, ResourceDefinition } from "./define";
+import { type ApiObject, apiName, type Failure, type FieldSpec, type ResourceDefinition } from "./define";
+import { readLive, writing } from "./reads";
 import { containsUnknown, convertKeys, sameValue, toCamel, toSnake, withoutNulls } from "./values";
 
 /**
  * The generic engine every resource plugs into: check, diff and normalisation derived from a
  * ResourceDefinition, and the CRUD steps with the guarantees users rely on (one request per step, no
  * duplicate after a lost answer, 404 on delete means gone). Nothing here knows a particular resource.
+ * Reads that arrive together share requests (reads.ts); every write goes through `writing`, so that
+ * nothing shared answers for what was written.
  */
 
 type Props = Record<string, unknown>;
@@ -22,10 +25,6 @@ export const ORGANIZATION_ID = "organizationId";
 export interface Context {
   client(): RomulusClient;
   organizationId(): Promise<string>;
-}
-
-function apiName(name: string, field: FieldSpec): string {
-  return field.api ?? toSnake(name);
 }
 
 /** A field's canonical value: the server default for unset, then the field's own normalisation. */
@@ -228,6 +227,18 @@ const RECONCILE_WINDOW_MS = 5 * 60_000;
 
 export async function create(def: Definition, ctx: Context, inputs: Props): Promise<{ id: string; outs: Props }> {
   const importId = inputs[IMPORT_ID];
+  const adopting = typeof importId === "string" && importId ? importId : undefined;
+  return writing(
+    def,
+    ctx.client(),
+    adopting,
+    () => createObject(def, ctx, inputs),
+    (created) => created.id,
+  );
+}
+
+async function createObject(def: Definition, ctx: Context, inputs: Props): Promise<{ id: string; outs: Props }> {
+  const importId = inputs[IMPORT_ID];
   if (typeof importId === "string" && importId) return adopt(def, ctx, importId, inputs);
 
   const client = ctx.client();
@@ -356,7 +367,7 @@ export async function read(
   // rather than as a client error naming an endpoint.
   const problem = idProblem(id);
   if (problem !== undefined) throw new Error(`${def.kind} id ${problem}`);
-  const live = await def.api.get(ctx.client(), id);
+  const live = await readLive(def, ctx.client(), id);
   const current = await ctx.organizationId();
   if (!live) {
     const owner = props[ORGANIZATION_ID];
@@ -375,12 +386,14 @@ export async function read(
 /** One request with the complete desired object; returns the complete outputs (nothing may be lost). */
 export async function update(def: Definition, ctx: Context, id: string, news: Props): Promise<{ outs: Props }> {
   if (!def.api.update) throw new Error(`${def.kind} cannot be updated in place; every change replaces it`);
-  const updated = await def.api.update(ctx.client(), id, toApiBody(def, news, "update"));
+  const client = ctx.client();
+  const updated = await writing(def, client, id, () => def.api.update!(client, id, toApiBody(def, news, "update")));
   return { outs: toOutputs(def, updated, await ctx.organizationId()) };
 }
 
 export async function remove(def: Definition, ctx: Context, id: string): Promise<void> {
-  await def.api.delete(ctx.client(), id);
+  const client = ctx.client();
+  await writing(def, client, id, () => def.api.delete(client, id));
 }
 
 function messageOf(error: unknown): string {

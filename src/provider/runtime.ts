@@ -37,13 +37,17 @@ function textOf(value: unknown): string | undefined {
  * It only stores them, synchronously: the host may call check or create before an async configure ends.
  */
 export function configure(req: pulumi.dynamic.ConfigureRequest): void {
-  settings = {
+  const next: typeof settings = {
     apiKey: req.config.get("romulus:apiKey"),
     endpoint: req.config.get("romulus:endpoint"),
     environment: req.config.get("romulus:environment"),
     // An explicit Provider's input arrives as a boolean, the stack configuration's as text.
     allowInsecureHttp: textOf(req.config.get("romulus:allowInsecureHttp")),
   };
+  // The host configures each resource kind's provider on its first use, with the same configuration: the
+  // client is kept then, and with it what the reads of a refresh share (a new client would start over).
+  if (JSON.stringify(next) === JSON.stringify(settings)) return;
+  settings = next;
   client = undefined;
   organization = undefined;
 }

@@ -14,7 +14,8 @@ import { type ResourceOutputs, resourceProps } from "./common";
 
 /**
  * A robocall results subscription (`/v1/call-tasks/webhook-subscriptions`). The API has no get and no
- * update: reading one scans the list, and every change replaces it.
+ * update: reading one scans the list (a refresh shares one scan, see provider/reads.ts), and every change
+ * replaces it.
  */
 export const callTaskWebhookSubscriptionDefinition = defineResource<ApiCallTaskWebhookSubscription>({
   kind: "CallTaskWebhookSubscription",
@@ -48,6 +49,9 @@ export const callTaskWebhookSubscriptionDefinition = defineResource<ApiCallTaskW
       (await client.callTaskWebhookSubscriptions.list().toArray()).filter(
         (s) => s.url === body.url && (!s.created_at || new Date(s.created_at) >= since),
       ),
+    // A refresh reads every subscription from one shared walk of the list, not one walk each; one missing
+    // from it is confirmed by `get`, a walk of its own begun after the shared one.
+    readMany: { by: "list", read: (client) => client.callTaskWebhookSubscriptions.list().toArray() },
   },
 });
 

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { orUndefined } from "../client";
-import { type Contact as ApiContact, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
-import { defineResource } from "../provider/define";
+import { type Contact as ApiContact, CONTACT_SEARCH_MAX_SIZE, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
+import { defineResource, ReadManyRefusedError } from "../provider/define";
 
 import stub = require("../provider/stubs/contact");
 
@@ -122,6 +122,21 @@ export const contactDefinition = defineResource<ApiContact>({
       const phones = body.phones as Array<{ number: string }> | undefined;
       const filters = phones?.[0] ? { phone: phones[0].number } : { first_name: String(body.first_name) };
       return await client.contacts.search({ ...filters, created_at_range: { from: since.toISOString() } }).toArray();
+    },
+    // A refresh reads contacts by the page: the search's `ids` filter, the API's largest page.
+    readMany: {
+      by: "ids",
+      max: CONTACT_SEARCH_MAX_SIZE,
+      read: async (client, ids) => {
+        const page = await client.contacts.search({ ids }, { pageSize: CONTACT_SEARCH_MAX_SIZE }).firstPage();
+        // More matches than ids: the filter was not applied, and the answer says nothing about these ids.
+        if (!page.last || page.items.length > ids.length || (page.totalElements ?? 0) > ids.length) {
+          throw new ReadManyRefusedError(
+            `POST /v2/contacts/search answered more contacts than the ${ids.length} ids asked for`,
+          );
+        }
+        return page.items;
+      },
     },
   },
 });

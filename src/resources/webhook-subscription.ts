@@ -81,6 +81,8 @@ export const webhookSubscriptionDefinition = defineResource<ApiWebhookSubscripti
       (await client.webhookSubscriptions.list().toArray()).filter(
         (s) => s.event === body.event && s.url === body.url && (!s.created_at || new Date(s.created_at) >= since),
       ),
+    // A refresh reads every subscription from one walk of the list.
+    readMany: { by: "list", read: (client) => client.webhookSubscriptions.list().toArray() },
   },
 });
 

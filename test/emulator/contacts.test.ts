@@ -236,3 +236,21 @@ describe("search", () => {
     expect(await ids({ company_name: "dashboard" })).toEqual([all[2].id]);
   });
 });
+
+describe("index-lag fault", () => {
+  test("search leaves out contacts created since the fault was set; reads by id still find them", async () => {
+    const before = (await create({ first_name: "Indexed" })) as Json;
+    emu.setFaults("route=POST /v2/contacts/search;index-lag=on");
+    try {
+      const after = (await create({ first_name: "Lagging" })) as Json;
+      expect(await ids({ ids: [before.id, after.id] })).toEqual([before.id]);
+      expect(await ids({ first_name: "Lagging" })).toEqual([]);
+      expect(await ok(emu, "GET", `/v2/contacts/${after.id}`)).toMatchObject({ id: after.id });
+      expect(emu.faultStats()["index-lag"]).toBe(2);
+    } finally {
+      emu.setFaults(undefined);
+    }
+    // Caught up once the fault is cleared.
+    expect(await ids({ first_name: "Lagging" })).toHaveLength(1);
+  });
+});

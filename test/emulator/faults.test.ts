@@ -43,6 +43,13 @@ describe("parseFaultSpec", () => {
     expect(parseFaultSpec("429=.5;retry-after=2")).toEqual({ rules: [{ rate429: 0.5, retryAfterSeconds: 2 }] });
   });
 
+  test("index-lag on a route", () => {
+    expect(parseFaultSpec("route=POST /v2/contacts/search;index-lag=on")).toEqual({
+      rules: [{ route: "POST /v2/contacts/search", indexLag: true }],
+    });
+    expect(() => parseFaultSpec("index-lag=yes")).toThrow(/index-lag must be "on" or "off", got "yes"/);
+  });
+
   test("off, none and JSON", () => {
     expect(parseFaultSpec("off")).toEqual({ rules: [] });
     expect(parseFaultSpec("none")).toEqual({ rules: [] });

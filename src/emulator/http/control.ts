@@ -35,7 +35,7 @@ import type { Counters, RequestLogEntry } from "./stats";
  * | `DELETE /__emulator/orgs/:org/:kind/:id`       | `remove(org, kind, id)`                  |
  * | `POST /__emulator/calls/complete`              | `completeCall({org, agentId, callId?, to?, direction?, duration?, contactData?, actions?, callTaskId?, transcript?, summary?, sentiment?})`: with `callTaskId`, the call goes to the task's `contact_phone_number` with the task's `contact_data` (a different `to`, or INBOUND, is a 400); 400 naming a bad field, 409 for a finished call or call task, nothing changed on either |
  * | `POST /__emulator/robocalls/:taskId/complete`  | `completeRobocall({org, taskId, robocallStatus?, attempts?})` |
- * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax; `off` clears |
+ * | `PUT /__emulator/faults`                       | `setFaults(spec)`: a FaultSpec JSON object, `{"spec": "compact syntax"}`, or text/plain compact syntax (faults.ts: error statuses, drops, lost answers, latency, and `index-lag`, contacts search leaving out the contacts created since); `off` clears |
  * | `GET /__emulator/faults`                       | the fault injector's statistics          |
  *
  * Kinds: webhook-subscriptions, call-task-webhook-subscriptions, contacts, agents, whatsapp-bots,

@@ -6,6 +6,8 @@ export interface ApiRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
   body: unknown;
+  /** Set by an `index-lag` fault: a search answer leaves out what was created at or after this instant. */
+  indexedBefore?: number;
 }
 
 /** Answers the JSON to send with 200, or undefined for 204 No Content. Throws ApiError for the rest. */

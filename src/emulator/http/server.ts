@@ -40,6 +40,8 @@ interface RequestState {
   config: RouteConfig | undefined;
   org: string | null;
   fault: string | undefined;
+  /** An `index-lag` fault: search answers leave out what was created at or after this instant. */
+  indexedBefore: number | undefined;
   /** Logged already (dropped or lost responses): onResponse must not log it again. */
   logged: boolean;
 }
@@ -61,6 +63,7 @@ function state(request: FastifyRequest): RequestState {
       config: options.config as RouteConfig | undefined,
       org: null,
       fault: undefined,
+      indexedBefore: undefined,
       logged: false,
     };
   }
@@ -198,8 +201,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         method: list,
         url,
         handler(request, reply) {
+          const s = state(request);
           const result = handler({
-            org: state(request).org!,
+            org: s.org!,
+            ...(s.indexedBefore !== undefined ? { indexedBefore: s.indexedBefore } : {}),
             params: request.params as Record<string, string>,
             query: request.query as Record<string, unknown>,
             body: request.body,
@@ -344,6 +349,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.header("x-request-id", request.id);
     if (deps.faultsActive()) {
       const decision = faults.decide(request.method, s.route ?? pathOf(request.url));
+      s.indexedBefore = decision.indexedBefore;
       const proceed = () => {
         if (applyFault(request, reply, decision) && gate(request, reply, config)) done();
       };

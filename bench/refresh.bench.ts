@@ -1,0 +1,163 @@
+/**
+ * Refresh at scale: what a nightly drift check costs. N contacts are created once through the real provider
+ * host (test/harness's engine, emulator in a child process), then refreshed with the emulator answering
+ * every request after 20 ms (its latency fault, as a distant API would), at `--parallel` 16 and 64, with
+ * reads batched (the default) and read one by one (`ROMULUS_BATCH_READS=0`), side by side in one run. Every
+ * refresh must report no drift and no deletion. Writes docs/BENCHMARKS.md's "## Refresh" section.
+ *
+ * Run alone: `npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/refresh.bench.js`
+ * (`--quick`: 1,000 contacts only, a trial run not to commit).
+ */
+import { join } from "node:path";
+import { Engine, type State } from "../test/harness/engine";
+import { runProgram } from "../test/harness/program";
+import {
+  fmt,
+  linkedProgramDir,
+  machine,
+  REPO_ROOT,
+  requestDelta,
+  startEmulatorChild,
+  table,
+  writeSection,
+} from "./support";
+
+type Package = typeof import("../src");
+const romulus: Package = require(join(REPO_ROOT, "dist"));
+
+const QUICK = process.argv.includes("--quick");
+const SIZES = QUICK ? [1000] : [1000, 5000];
+const PARALLELISMS = [16, 64];
+const LATENCY_MS = 20;
+const MODES = [
+  { name: "by id", env: { ROMULUS_BATCH_READS: "0" } },
+  { name: "batched", env: { ROMULUS_BATCH_READS: "1" } },
+] as const;
+const GOAL = { requestRatioAt16: 10 };
+
+const log = (message: string) => process.stderr.write(`[refresh bench] ${message}\n`);
+
+interface Row {
+  n: number;
+  parallelism: number;
+  mode: string;
+  requests: number;
+  routes: Record<string, number>;
+  wallMs: number;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const host = machine();
+  const emulator = await startEmulatorChild();
+  const programDir = linkedProgramDir();
+  const config = { "romulus:endpoint": emulator.url };
+  const secretConfig = { "romulus:apiKey": emulator.apiKey };
+  const engines = MODES.map(
+    (mode) => new Engine({ programDir, config, secretConfig, env: { ...mode.env }, reuseHosts: true }),
+  );
+  const rows: Row[] = [];
+  try {
+    for (const n of SIZES) {
+      await emulator.reset();
+      await emulator.setFaults("off");
+      const { resources } = await runProgram(() => {
+        for (let i = 0; i < n; i++) {
+          new romulus.Contact(`c${i}`, {
+            firstName: `Load ${i}`,
+            lastName: "Refresh",
+            phones: [{ number: `+3902${String(i).padStart(7, "0")}`, label: "MOBILE" }],
+            tags: ["load"],
+          });
+        }
+      }, engines[0]!.programOptions());
+      log(`up of ${n} contacts…`);
+      const up = await engines[0]!.up(resources, { state: [], parallelism: 64 });
+      const state: State = up.state;
+      await emulator.setFaults(`latency=${LATENCY_MS}`);
+      // Warm-up: each mode's host started and its code optimised before anything is timed.
+      for (const engine of engines) await engine.refresh(state.slice(0, 200), { parallelism: 16 });
+      for (const parallelism of PARALLELISMS) {
+        for (const [i, mode] of MODES.entries()) {
+          const before = await emulator.counters();
+          const result = await engines[i]!.refresh(state, { parallelism });
+          const routes = requestDelta(before, await emulator.counters());
+          if (result.changed.length > 0 || result.deleted.length > 0) {
+            throw new Error(`${mode.name} refresh of ${n} at ${parallelism} reported drift: ${result.changed.length}`);
+          }
+          const requests = Object.values(routes).reduce((a, b) => a + b, 0);
+          rows.push({ n, parallelism, mode: mode.name, requests, routes, wallMs: result.durationMs });
+          log(`${n} contacts, parallelism ${parallelism}, ${mode.name}: ${requests} requests, ${result.durationMs} ms`);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(engines.map((e) => e.close()));
+    await emulator.setFaults("off").catch(() => undefined);
+    await emulator.stop();
+  }
+
+  const find = (n: number, p: number, mode: string) =>
+    rows.find((r) => r.n === n && r.parallelism === p && r.mode === mode) as Row;
+  const lines = [];
+  for (const n of SIZES) {
+    for (const p of PARALLELISMS) {
+      const byId = find(n, p, "by id");
+      const batched = find(n, p, "batched");
+      lines.push([
+        n.toLocaleString("en"),
+        String(p),
+        `${byId.requests}`,
+        `${batched.requests}`,
+        `${fmt(byId.requests / batched.requests)}x`,
+        fmt(byId.wallMs / 1000, 2),
+        fmt(batched.wallMs / 1000, 2),
+        `${fmt(byId.wallMs / batched.wallMs, 2)}x`,
+        Object.entries(batched.routes)
+          .map(([route, count]) => `\`${route}\` ×${count}`)
+          .join(", "),
+      ]);
+    }
+  }
+  const at16 = SIZES.map((n) => find(n, 16, "by id").requests / find(n, 16, "batched").requests);
+  const requestGoal = at16.every((ratio) => ratio >= GOAL.requestRatioAt16);
+  const wallGoal = rows
+    .filter((r) => r.mode === "batched")
+    .every((r) => r.wallMs <= find(r.n, r.parallelism, "by id").wallMs);
+  const met = (ok: boolean) => (ok ? "**met**" : "**missed**");
+  const section = [
+    `Machine: ${host.cores} cores (\`nproc\`), ${host.model}, Node ${host.node}, ${host.date}; load average before the run ${host.load} (1/5/15 min). This benchmark took ${fmt((performance.now() - started) / 60_000, 1)} min.`,
+    "",
+    `Method: N contacts are created through the real provider host (test/harness's engine; the emulator in a child process), then refreshed with every API request held ${LATENCY_MS} ms by the emulator (\`latency=${LATENCY_MS}\`), at \`--parallel\` 16 and 64, once with reads batched (the default) and once read one by one (\`ROMULUS_BATCH_READS=0\`), one after the other in this run. Each mode has its own provider host, warmed up by a refresh of 200 contacts before anything is timed. Requests are counted by the emulator; wall time is the whole refresh as the harness sees it (Read and Diff of every contact). Every refresh must report no drift and no deletion, or the run fails. Reproduce alone: \`npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/refresh.bench.js\`.`,
+    "",
+    table(
+      [
+        "contacts",
+        "parallel",
+        "requests by id",
+        "requests batched",
+        "fewer",
+        "wall s by id",
+        "wall s batched",
+        "faster",
+        "batched requests by route",
+      ],
+      lines,
+      [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
+    "",
+    `Goals: at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16: ${met(requestGoal)}; wall time no worse than by id: ${met(wallGoal)}.`,
+    "",
+    "What the numbers mean: by id, a refresh costs one `GET` per contact, and its wall time is the requests' latency divided by how many are in flight (the parallelism, capped by the client's 16 concurrent requests per endpoint). Batched, the reads the engine has in flight at once go out as one `POST /v2/contacts/search` with their `ids` (up to 200), so a refresh costs about N / parallelism requests plus one `GET /v1/me`; since one request answers a whole wave of reads, the wall time is no longer capped by the client's 16 connections, which is why parallelism 64 gains more than 16.",
+  ].join("\n");
+  process.stdout.write(`\n## Refresh\n\n${section}\n`);
+  if (!QUICK) {
+    writeSection("Refresh", section);
+    log("written to docs/BENCHMARKS.md");
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
