@@ -123,10 +123,10 @@ export const BAD_BOOKS: readonly BadBook[] = [
   },
   {
     id: "CB-14",
-    input: "ContactBook CSV row with the same phone twice",
+    input: "ContactBook CSV phone label in lower case (labels are the API's, in capitals)",
     name: "contacts.csv",
-    text: "key,firstName,phones\nada-lovelace,Ada,+442071234567 MOBILE; +442071234567 JOB\n",
-    error: "2:40: phones[1].number repeats +442071234567",
+    text: "key,firstName,phones\nada-lovelace,Ada,+442071234567 MOBILE; +442079460000 mobile\n",
+    error: "2:54: phones[1].label must be one of EXTENSION, PRIMARY, SECONDARY, MOBILE, HOME, JOB, OTHER",
   },
   {
     id: "CB-15",
