@@ -61,36 +61,26 @@ const hidden = (member: ts.ClassElement): boolean =>
 
 type Method = ts.MethodDeclaration | ts.MethodSignature;
 
-/** `m<T>(a: A): R;` (and its overloads) as `m: { <T>(a: A): R; ... }`. */
+const isStatic = (member: ts.Node): boolean =>
+  ts.canHaveModifiers(member) && (ts.getModifiers(member) ?? []).some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
+
+/** `m<T>(a: A): R;` (and its overloads) as `m: { <T>(a: A): R; ... }`, in the place of the first overload. */
 function methodsAsProperties<T extends ts.ClassElement | ts.TypeElement>(
   members: readonly T[],
   f: ts.NodeFactory,
-): (T | ts.PropertyDeclaration | ts.PropertySignature)[] {
-  const out: (T | ts.PropertyDeclaration | ts.PropertySignature)[] = [];
-  const groups = new Map<string, Method[]>();
+): T[] {
+  const isMethod = (m: ts.Node): m is Method => ts.isMethodDeclaration(m) || ts.isMethodSignature(m);
+  const keyOf = (m: Method) => `${isStatic(m) ? "static " : ""}${m.name.getText()}`;
+  const overloads = new Map<string, Method[]>();
   for (const member of members) {
-    if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) || !member.name) {
-      out.push(member);
-      continue;
-    }
-    const key = `${ts.isMethodDeclaration(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword) ? "static " : ""}${member.name.getText()}`;
-    const group = groups.get(key);
-    if (group) {
-      group.push(member);
-      continue;
-    }
-    const fresh: Method[] = [member];
-    groups.set(key, fresh);
-    // A placeholder, replaced once every overload is known.
-    out.push(member);
+    if (isMethod(member)) overloads.set(keyOf(member), [...(overloads.get(keyOf(member)) ?? []), member]);
   }
-  return out.map((member) => {
-    if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member))) return member;
-    const isStatic =
-      ts.isMethodDeclaration(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-    const overloads = groups.get(`${isStatic ? "static " : ""}${member.name.getText()}`) ?? [member];
+  return members.flatMap((member): T[] => {
+    if (!isMethod(member)) return [member];
+    const group = overloads.get(keyOf(member)) ?? [member];
+    if (group[0] !== member) return [];
     const type = f.createTypeLiteralNode(
-      overloads.map((m) =>
+      group.map((m) =>
         f.createCallSignature(
           m.typeParameters,
           m.parameters,
@@ -98,15 +88,11 @@ function methodsAsProperties<T extends ts.ClassElement | ts.TypeElement>(
         ),
       ),
     );
-    if (ts.isMethodSignature(member))
-      return f.createPropertySignature(undefined, member.name, member.questionToken, type);
-    return f.createPropertyDeclaration(
-      isStatic ? [f.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined,
-      member.name,
-      member.questionToken,
-      type,
-      undefined,
-    );
+    if (ts.isMethodSignature(member)) {
+      return [f.createPropertySignature(undefined, member.name, member.questionToken, type) as unknown as T];
+    }
+    const modifiers = isStatic(member) ? [f.createModifier(ts.SyntaxKind.StaticKeyword)] : undefined;
+    return [f.createPropertyDeclaration(modifiers, member.name, member.questionToken, type, undefined) as unknown as T];
   });
 }
 
@@ -115,39 +101,26 @@ export function comparable(text: string, fileName: string): string {
   const source = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, true);
   const transformer: ts.TransformerFactory<ts.SourceFile> = (context) => {
     const f = context.factory;
+    const rewrite = <T extends ts.ClassElement | ts.TypeElement>(members: readonly T[]): T[] =>
+      methodsAsProperties(members, f).map((m) => ts.visitEachChild(m, visit, context));
     const visit = (node: ts.Node): ts.Node => {
       if (ts.isClassDeclaration(node)) {
-        const members = methodsAsProperties(
-          node.members.filter((m) => !hidden(m)),
-          f,
-        ) as ts.ClassElement[];
-        return f.updateClassDeclaration(
-          node,
-          node.modifiers,
-          node.name,
-          node.typeParameters,
-          node.heritageClauses,
-          members.map((m) => ts.visitEachChild(m, visit, context)),
-        );
+        const { modifiers, name, typeParameters, heritageClauses } = node;
+        const members = rewrite(node.members.filter((m) => !hidden(m)));
+        return f.updateClassDeclaration(node, modifiers, name, typeParameters, heritageClauses, members);
       }
       if (ts.isInterfaceDeclaration(node)) {
-        const members = methodsAsProperties(node.members, f) as ts.TypeElement[];
+        const { modifiers, name, typeParameters, heritageClauses } = node;
         return f.updateInterfaceDeclaration(
           node,
-          node.modifiers,
-          node.name,
-          node.typeParameters,
-          node.heritageClauses,
-          members.map((m) => ts.visitEachChild(m, visit, context)),
+          modifiers,
+          name,
+          typeParameters,
+          heritageClauses,
+          rewrite(node.members),
         );
       }
-      if (ts.isTypeLiteralNode(node)) {
-        const members = methodsAsProperties(node.members, f) as ts.TypeElement[];
-        return f.updateTypeLiteralNode(
-          node,
-          f.createNodeArray(members.map((m) => ts.visitEachChild(m, visit, context))),
-        );
-      }
+      if (ts.isTypeLiteralNode(node)) return f.updateTypeLiteralNode(node, f.createNodeArray(rewrite(node.members)));
       return ts.visitEachChild(node, visit, context);
     };
     return (sf) => ts.visitNode(sf, visit) as ts.SourceFile;
