@@ -127,14 +127,19 @@ test("package.json declares the same entry points, types and binaries", () => {
 test("every entry point exports the same runtime names, each the same kind of thing with the same value", () => {
   const frozen = readJson<Record<string, Record<string, Descriptor>>>("runtime.json");
   const now = runtimeApi(current());
-  expect(Object.keys(now).sort()).toEqual(Object.keys(frozen).sort());
-  for (const entry of Object.keys(frozen)) {
-    // The entry point in the compared object, so a failure names it.
-    expect({ entry, names: Object.keys(now[entry] ?? {}) }).toEqual({ entry, names: Object.keys(frozen[entry] ?? {}) });
-    for (const [name, descriptor] of Object.entries(frozen[entry] ?? {})) {
-      expect({ entry, name, is: now[entry]?.[name] }).toEqual({ entry, name, is: descriptor });
-    }
-  }
+  // Only the exports that differ, under their entry point and name, so the diff shows every one and names it
+  // ("absent" where an entry point or an export is missing on one side).
+  const differing = (a: typeof now, b: typeof now) =>
+    Object.fromEntries(
+      [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((entry) => {
+        const names = [...new Set([...Object.keys(a[entry] ?? {}), ...Object.keys(b[entry] ?? {})])].sort();
+        const changed = names.filter((n) => JSON.stringify(a[entry]?.[n]) !== JSON.stringify(b[entry]?.[n]));
+        return changed.length === 0
+          ? []
+          : [[entry, Object.fromEntries(changed.map((n) => [n, a[entry]?.[n] ?? "absent"]))]];
+      }),
+    );
+  expect(differing(now, frozen)).toEqual(differing(frozen, now));
 });
 
 test("every entry point exports the same names and types, each the same for a user as the frozen declarations", () => {
@@ -154,11 +159,14 @@ test("every entry point exports the same names and types, each the same for a us
       return now ? [{ old, now }] : [];
     });
     const { names, failures } = compareDeclarations(scratch, pairs, built.program);
-    // Names first: an export missing or added is reported as such.
-    for (const [entry, { missing, added }] of Object.entries(names)) {
-      expect({ entry, missing, added }).toEqual({ entry, missing: [], added: [] });
-    }
-    expect(failures).toEqual([]);
+    const problems = [
+      ...Object.entries(names).flatMap(([entry, { missing, added }]) => [
+        ...missing.map((name) => `entry "${entry}", export ${name}: no longer exported`),
+        ...added.map((name) => `entry "${entry}", export ${name}: exported in addition`),
+      ]),
+      ...failures,
+    ];
+    expect(problems).toEqual([]);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
