@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HTTP_METHODS } from "./http/router";
 
 /**
  * Deterministic fault injection for reliability tests of the client and the provider.
@@ -102,7 +103,6 @@ export class FaultSpecError extends Error {
 // Validation (shared by the compact syntax, JSON, and specs handed to the class by the control API)
 // ---------------------------------------------------------------------------------------------------------
 
-const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 const RATE_KEYS = ["rate429", "rate500", "rate503", "dropRate", "loseResponseRate"] as const;
 
 const rate = z.number().min(0, "must be a rate between 0 and 1").max(1, "must be a rate between 0 and 1");
@@ -270,8 +270,7 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
   let seed: number | undefined;
   let hasRuleKey = false;
   const seen = new Set<string>();
-  for (const rawItem of segment.split(";")) {
-    const item = rawItem.trim();
+  for (const item of ruleItems(segment, label)) {
     if (item === "") continue;
     const eq = item.indexOf("=");
     if (eq < 0) throw new FaultSpecError(`${label}"${item}" is not key=value`);
@@ -291,20 +290,9 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
       case "route":
         rule.route = value === "" ? "*" : value;
         break;
-      case "429": {
-        const [rateText = "", ...options] = value.split("@");
-        rule.rate429 = parseRate(key, rateText, label);
-        for (const option of options) {
-          const match = /^\s*retry-after\s*=\s*(.*)$/.exec(option);
-          if (match === null) {
-            throw new FaultSpecError(`${label}unknown 429 option "@${option.trim()}" (expected @retry-after=N)`);
-          }
-          if (seen.has("retry-after")) throw new FaultSpecError(`${label}"retry-after" given twice`);
-          seen.add("retry-after");
-          rule.retryAfterSeconds = parseSeconds(match[1]?.trim() ?? "", label);
-        }
+      case "429":
+        rule.rate429 = parseRate(key, value, label);
         break;
-      }
       case "retry-after":
         rule.retryAfterSeconds = parseSeconds(value, label);
         break;
@@ -335,6 +323,27 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
   if (seed !== undefined) result.seed = seed;
   if (hasRuleKey) result.rule = rule;
   return result;
+}
+
+/**
+ * The items of one rule, trimmed. `429=RATE@retry-after=S` is read as the two items `429=RATE` and
+ * `retry-after=S`, so both spellings set the one value the same way (and giving it twice is an error).
+ */
+function* ruleItems(segment: string, label: string): Generator<string> {
+  for (const raw of segment.split(";")) {
+    const [head = "", ...options] = raw.split("@");
+    if (options.length === 0 || !/^\s*429\s*=/.test(head)) {
+      yield raw.trim();
+      continue;
+    }
+    yield head.trim();
+    for (const option of options) {
+      if (!/^\s*retry-after\s*=/.test(option)) {
+        throw new FaultSpecError(`${label}unknown 429 option "@${option.trim()}" (expected @retry-after=N)`);
+      }
+      yield option.trim();
+    }
+  }
 }
 
 function parseRate(key: string, text: string, label: string): number {
@@ -399,8 +408,21 @@ function splitRoute(route: string): { method?: string; path?: string } {
   return trimmed.startsWith("/") ? { path: trimmed } : { method: trimmed.toUpperCase() };
 }
 
+/** One outcome of a rule's draw: taken when the draw is below `upTo` (and not below the previous one's). */
+interface Outcome {
+  upTo: number;
+  /** Its counter in `stats()`. */
+  stat: string;
+  action: FaultDecision["action"];
+}
+
 interface CompiledRule {
   rule: FaultRule;
+  /**
+   * The rule's outcomes in the order of RATE_KEYS, each with the running sum of the rates: one draw, cut
+   * into consecutive intervals, so the outcomes are exclusive and each gets exactly its rate.
+   */
+  outcomes: Outcome[];
   method?: string;
   /** Exact path, or the prefix before a trailing `*`. */
   path?: string;
@@ -410,7 +432,7 @@ interface CompiledRule {
 
 function compile(rule: FaultRule): CompiledRule {
   const { method, path } = splitRoute(rule.route ?? "*");
-  const compiled: CompiledRule = { rule, prefix: false, specificity: 0 };
+  const compiled: CompiledRule = { rule, outcomes: outcomesOf(rule), prefix: false, specificity: 0 };
   if (method !== undefined && method !== "*") {
     compiled.method = method;
     compiled.specificity += 1;
@@ -421,6 +443,28 @@ function compile(rule: FaultRule): CompiledRule {
     compiled.specificity += compiled.prefix ? 2 : 4;
   }
   return compiled;
+}
+
+/** Built once per rule, so a decision allocates nothing but its answer; actions are shared, hence frozen. */
+function outcomesOf(rule: FaultRule): Outcome[] {
+  const retryAfterSeconds = rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
+  const outcome: Record<(typeof RATE_KEYS)[number], Omit<Outcome, "upTo">> = {
+    rate429: { stat: "429", action: Object.freeze({ status: 429, retryAfterSeconds }) },
+    rate500: { stat: "500", action: Object.freeze({ status: 500 }) },
+    rate503: { stat: "503", action: Object.freeze({ status: 503 }) },
+    dropRate: { stat: "drop", action: "drop" },
+    loseResponseRate: { stat: "lose-response", action: "lose-response" },
+  };
+  const outcomes: Outcome[] = [];
+  let upTo = 0;
+  for (const key of RATE_KEYS) {
+    const rate = rule[key] ?? 0;
+    // A rate of 0 is an empty interval: no draw falls in it.
+    if (rate === 0) continue;
+    upTo += rate;
+    outcomes.push({ upTo, ...outcome[key] });
+  }
+  return outcomes;
 }
 
 function matches(rule: CompiledRule, method: string, route: string): boolean {
@@ -502,36 +546,11 @@ export class FaultInjector {
       this.count("latencyMsTotal", latencyMs);
     }
 
-    // One draw, cut into consecutive intervals: the outcomes are exclusive and each gets exactly its rate.
-    // Written out rather than looped over a table so the hot path allocates nothing but the answer.
-    let threshold = rule.rate429 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("429");
-      return {
-        latencyMs,
-        ...lag,
-        action: { status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS },
-      };
-    }
-    threshold += rule.rate500 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("500");
-      return { latencyMs, ...lag, action: { status: 500 } };
-    }
-    threshold += rule.rate503 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("503");
-      return { latencyMs, ...lag, action: { status: 503 } };
-    }
-    threshold += rule.dropRate ?? 0;
-    if (actionDraw < threshold) {
-      this.count("drop");
-      return { latencyMs, ...lag, action: "drop" };
-    }
-    threshold += rule.loseResponseRate ?? 0;
-    if (actionDraw < threshold) {
-      this.count("lose-response");
-      return { latencyMs, ...lag, action: "lose-response" };
+    for (const outcome of compiled.outcomes) {
+      if (actionDraw < outcome.upTo) {
+        this.count(outcome.stat);
+        return { latencyMs, ...lag, action: outcome.action };
+      }
     }
     this.count("none");
     return { latencyMs, ...lag, action: "none" };
