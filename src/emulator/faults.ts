@@ -203,6 +203,14 @@ const COMPACT_KEYS = [
   "latency",
   "index-lag",
 ] as const;
+/** The compact items that set a rate, and the rule field each sets. */
+const RATE_ITEMS = new Map<string, (typeof RATE_KEYS)[number]>([
+  ["429", "rate429"],
+  ["500", "rate500"],
+  ["503", "rate503"],
+  ["drop", "dropRate"],
+  ["lose", "loseResponseRate"],
+]);
 const RATE_PATTERN = /^(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER_PATTERN = /^-?\d+$/;
 
@@ -282,6 +290,11 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
     if (seen.has(key)) throw new FaultSpecError(`${label}"${key}" given twice`);
     seen.add(key);
     if (key !== "seed") hasRuleKey = true;
+    const rateField = RATE_ITEMS.get(key);
+    if (rateField !== undefined) {
+      rule[rateField] = parseRate(key, value, label);
+      continue;
+    }
     switch (key) {
       case "seed":
         if (!INTEGER_PATTERN.test(value)) throw new FaultSpecError(`${label}seed must be an integer, got "${value}"`);
@@ -290,23 +303,8 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
       case "route":
         rule.route = value === "" ? "*" : value;
         break;
-      case "429":
-        rule.rate429 = parseRate(key, value, label);
-        break;
       case "retry-after":
         rule.retryAfterSeconds = parseSeconds(value, label);
-        break;
-      case "500":
-        rule.rate500 = parseRate(key, value, label);
-        break;
-      case "503":
-        rule.rate503 = parseRate(key, value, label);
-        break;
-      case "drop":
-        rule.dropRate = parseRate(key, value, label);
-        break;
-      case "lose":
-        rule.loseResponseRate = parseRate(key, value, label);
         break;
       case "latency":
         rule.latencyMs = parseLatency(value, label);
