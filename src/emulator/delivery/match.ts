@@ -1,11 +1,14 @@
 import type { CallTaskWebhookSubscription } from "../../models/call-task-webhook-subscriptions";
 import { WEBHOOK_DEFAULTS, type WebhookSubscription } from "../../models/webhook-subscriptions";
-import type { AgentActionCompletedEvent, AgentCallCompletedEvent, RobocallResultEvent } from "../../webhooks/schemas";
+import type { WebhookEvent, WebhookEventType } from "../../webhooks/parse";
+import type { EventType, RobocallResultEvent } from "../../webhooks/schemas";
 import type { Kind } from "../model/store";
 
 /**
  * Which subscriptions an event goes to, and with what attempts: one route per kind of subscription. The
- * delivery (post.ts) follows a route without knowing the kind; a new kind of event is a new route here.
+ * delivery (post.ts) follows a route without knowing the kind. An event that agent webhook subscriptions
+ * can name (webhooks/parse.ts and the subscription's event list) takes AGENT_EVENTS as it is; an event for
+ * another kind of subscription is a route of its own here.
  */
 
 /** What the delivery needs of any subscription. */
@@ -30,10 +33,11 @@ export interface EventRoute<S extends Subscriber, E> {
   policy(subscription: S): DeliveryPolicy;
 }
 
-export type AgentEvent = AgentCallCompletedEvent | AgentActionCompletedEvent;
+/** The bodies agent webhook subscriptions take: those whose `event` a subscription can name. */
+export type AgentEvent = Extract<WebhookEvent, { type: EventType }>["data"];
 
 /** The `event` of records of robocall results, whose body has no `event` field (the tag `parseWebhookEvent` uses). */
-export const ROBOCALL_RESULT_EVENT = "ROBOCALL_RESULT";
+export const ROBOCALL_RESULT_EVENT = "ROBOCALL_RESULT" satisfies WebhookEventType;
 
 /**
  * Call-task webhook subscriptions have no documented attempts or interval: the emulator gives them the
