@@ -103,7 +103,30 @@ export class FaultSpecError extends Error {
 // Validation (shared by the compact syntax, JSON, and specs handed to the class by the control API)
 // ---------------------------------------------------------------------------------------------------------
 
-const RATE_KEYS = ["rate429", "rate500", "rate503", "dropRate", "loseResponseRate"] as const;
+/**
+ * The exclusive outcomes a rule draws from, in the order its draw is cut: the rule's rate field, the
+ * compact item that sets it, the counter in `stats()`, and the action of a decision.
+ */
+const OUTCOMES = [
+  {
+    field: "rate429",
+    item: "429",
+    stat: "429",
+    action: (rule: FaultRule): FaultDecision["action"] =>
+      Object.freeze({ status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS }),
+  },
+  { field: "rate500", item: "500", stat: "500", action: () => Object.freeze({ status: 500 }) },
+  { field: "rate503", item: "503", stat: "503", action: () => Object.freeze({ status: 503 }) },
+  { field: "dropRate", item: "drop", stat: "drop", action: () => "drop" },
+  { field: "loseResponseRate", item: "lose", stat: "lose-response", action: () => "lose-response" },
+] as const satisfies ReadonlyArray<{
+  field: keyof FaultRule;
+  item: string;
+  stat: string;
+  action(rule: FaultRule): FaultDecision["action"];
+}>;
+type RateField = (typeof OUTCOMES)[number]["field"];
+const RATE_KEYS: readonly RateField[] = OUTCOMES.map((outcome) => outcome.field);
 
 const rate = z.number().min(0, "must be a rate between 0 and 1").max(1, "must be a rate between 0 and 1");
 
@@ -204,13 +227,7 @@ const COMPACT_KEYS = [
   "index-lag",
 ] as const;
 /** The compact items that set a rate, and the rule field each sets. */
-const RATE_ITEMS = new Map<string, (typeof RATE_KEYS)[number]>([
-  ["429", "rate429"],
-  ["500", "rate500"],
-  ["503", "rate503"],
-  ["drop", "dropRate"],
-  ["lose", "loseResponseRate"],
-]);
+const RATE_ITEMS = new Map<string, RateField>(OUTCOMES.map((outcome) => [outcome.item, outcome.field]));
 const RATE_PATTERN = /^(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER_PATTERN = /^-?\d+$/;
 
@@ -417,7 +434,7 @@ interface Outcome {
 interface CompiledRule {
   rule: FaultRule;
   /**
-   * The rule's outcomes in the order of RATE_KEYS, each with the running sum of the rates: one draw, cut
+   * The rule's outcomes in the order of OUTCOMES, each with the running sum of the rates: one draw, cut
    * into consecutive intervals, so the outcomes are exclusive and each gets exactly its rate.
    */
   outcomes: Outcome[];
@@ -445,22 +462,14 @@ function compile(rule: FaultRule): CompiledRule {
 
 /** Built once per rule, so a decision allocates nothing but its answer; actions are shared, hence frozen. */
 function outcomesOf(rule: FaultRule): Outcome[] {
-  const retryAfterSeconds = rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
-  const outcome: Record<(typeof RATE_KEYS)[number], Omit<Outcome, "upTo">> = {
-    rate429: { stat: "429", action: Object.freeze({ status: 429, retryAfterSeconds }) },
-    rate500: { stat: "500", action: Object.freeze({ status: 500 }) },
-    rate503: { stat: "503", action: Object.freeze({ status: 503 }) },
-    dropRate: { stat: "drop", action: "drop" },
-    loseResponseRate: { stat: "lose-response", action: "lose-response" },
-  };
   const outcomes: Outcome[] = [];
   let upTo = 0;
-  for (const key of RATE_KEYS) {
-    const rate = rule[key] ?? 0;
+  for (const { field, stat, action } of OUTCOMES) {
+    const rate = rule[field] ?? 0;
     // A rate of 0 is an empty interval: no draw falls in it.
     if (rate === 0) continue;
     upTo += rate;
-    outcomes.push({ upTo, ...outcome[key] });
+    outcomes.push({ upTo, stat, action: action(rule) });
   }
   return outcomes;
 }
