@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { HTTP_METHODS } from "./http/router";
 
 /**
  * Deterministic fault injection for reliability tests of the client and the provider.
@@ -102,8 +103,30 @@ export class FaultSpecError extends Error {
 // Validation (shared by the compact syntax, JSON, and specs handed to the class by the control API)
 // ---------------------------------------------------------------------------------------------------------
 
-const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
-const RATE_KEYS = ["rate429", "rate500", "rate503", "dropRate", "loseResponseRate"] as const;
+/**
+ * The exclusive outcomes a rule draws from, in the order its draw is cut: the rule's rate field, the
+ * compact item that sets it, the counter in `stats()`, and the action of a decision.
+ */
+const OUTCOMES = [
+  {
+    field: "rate429",
+    item: "429",
+    stat: "429",
+    action: (rule: FaultRule): FaultDecision["action"] =>
+      Object.freeze({ status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS }),
+  },
+  { field: "rate500", item: "500", stat: "500", action: () => Object.freeze({ status: 500 }) },
+  { field: "rate503", item: "503", stat: "503", action: () => Object.freeze({ status: 503 }) },
+  { field: "dropRate", item: "drop", stat: "drop", action: () => "drop" },
+  { field: "loseResponseRate", item: "lose", stat: "lose-response", action: () => "lose-response" },
+] as const satisfies ReadonlyArray<{
+  field: keyof FaultRule;
+  item: string;
+  stat: string;
+  action(rule: FaultRule): FaultDecision["action"];
+}>;
+type RateField = (typeof OUTCOMES)[number]["field"];
+const RATE_KEYS: readonly RateField[] = OUTCOMES.map((outcome) => outcome.field);
 
 const rate = z.number().min(0, "must be a rate between 0 and 1").max(1, "must be a rate between 0 and 1");
 
@@ -203,6 +226,8 @@ const COMPACT_KEYS = [
   "latency",
   "index-lag",
 ] as const;
+/** The compact items that set a rate, and the rule field each sets. */
+const RATE_ITEMS = new Map<string, RateField>(OUTCOMES.map((outcome) => [outcome.item, outcome.field]));
 const RATE_PATTERN = /^(\d+(\.\d*)?|\.\d+)$/;
 const INTEGER_PATTERN = /^-?\d+$/;
 
@@ -270,8 +295,7 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
   let seed: number | undefined;
   let hasRuleKey = false;
   const seen = new Set<string>();
-  for (const rawItem of segment.split(";")) {
-    const item = rawItem.trim();
+  for (const item of ruleItems(segment, label)) {
     if (item === "") continue;
     const eq = item.indexOf("=");
     if (eq < 0) throw new FaultSpecError(`${label}"${item}" is not key=value`);
@@ -283,6 +307,11 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
     if (seen.has(key)) throw new FaultSpecError(`${label}"${key}" given twice`);
     seen.add(key);
     if (key !== "seed") hasRuleKey = true;
+    const rateField = RATE_ITEMS.get(key);
+    if (rateField !== undefined) {
+      rule[rateField] = parseRate(key, value, label);
+      continue;
+    }
     switch (key) {
       case "seed":
         if (!INTEGER_PATTERN.test(value)) throw new FaultSpecError(`${label}seed must be an integer, got "${value}"`);
@@ -291,34 +320,8 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
       case "route":
         rule.route = value === "" ? "*" : value;
         break;
-      case "429": {
-        const [rateText = "", ...options] = value.split("@");
-        rule.rate429 = parseRate(key, rateText, label);
-        for (const option of options) {
-          const match = /^\s*retry-after\s*=\s*(.*)$/.exec(option);
-          if (match === null) {
-            throw new FaultSpecError(`${label}unknown 429 option "@${option.trim()}" (expected @retry-after=N)`);
-          }
-          if (seen.has("retry-after")) throw new FaultSpecError(`${label}"retry-after" given twice`);
-          seen.add("retry-after");
-          rule.retryAfterSeconds = parseSeconds(match[1]?.trim() ?? "", label);
-        }
-        break;
-      }
       case "retry-after":
         rule.retryAfterSeconds = parseSeconds(value, label);
-        break;
-      case "500":
-        rule.rate500 = parseRate(key, value, label);
-        break;
-      case "503":
-        rule.rate503 = parseRate(key, value, label);
-        break;
-      case "drop":
-        rule.dropRate = parseRate(key, value, label);
-        break;
-      case "lose":
-        rule.loseResponseRate = parseRate(key, value, label);
         break;
       case "latency":
         rule.latencyMs = parseLatency(value, label);
@@ -335,6 +338,27 @@ function parseCompactRule(segment: string, label: string): { seed?: number; rule
   if (seed !== undefined) result.seed = seed;
   if (hasRuleKey) result.rule = rule;
   return result;
+}
+
+/**
+ * The items of one rule, trimmed. `429=RATE@retry-after=S` is read as the two items `429=RATE` and
+ * `retry-after=S`, so both spellings set the one value the same way (and giving it twice is an error).
+ */
+function* ruleItems(segment: string, label: string): Generator<string> {
+  for (const raw of segment.split(";")) {
+    const [head = "", ...options] = raw.split("@");
+    if (options.length === 0 || !/^\s*429\s*=/.test(head)) {
+      yield raw.trim();
+      continue;
+    }
+    yield head.trim();
+    for (const option of options) {
+      if (!/^\s*retry-after\s*=/.test(option)) {
+        throw new FaultSpecError(`${label}unknown 429 option "@${option.trim()}" (expected @retry-after=N)`);
+      }
+      yield option.trim();
+    }
+  }
 }
 
 function parseRate(key: string, text: string, label: string): number {
@@ -399,8 +423,21 @@ function splitRoute(route: string): { method?: string; path?: string } {
   return trimmed.startsWith("/") ? { path: trimmed } : { method: trimmed.toUpperCase() };
 }
 
+/** One outcome of a rule's draw: taken when the draw is below `upTo` (and not below the previous one's). */
+interface Outcome {
+  upTo: number;
+  /** Its counter in `stats()`. */
+  stat: string;
+  action: FaultDecision["action"];
+}
+
 interface CompiledRule {
   rule: FaultRule;
+  /**
+   * The rule's outcomes in the order of OUTCOMES, each with the running sum of the rates: one draw, cut
+   * into consecutive intervals, so the outcomes are exclusive and each gets exactly its rate.
+   */
+  outcomes: Outcome[];
   method?: string;
   /** Exact path, or the prefix before a trailing `*`. */
   path?: string;
@@ -410,7 +447,7 @@ interface CompiledRule {
 
 function compile(rule: FaultRule): CompiledRule {
   const { method, path } = splitRoute(rule.route ?? "*");
-  const compiled: CompiledRule = { rule, prefix: false, specificity: 0 };
+  const compiled: CompiledRule = { rule, outcomes: outcomesOf(rule), prefix: false, specificity: 0 };
   if (method !== undefined && method !== "*") {
     compiled.method = method;
     compiled.specificity += 1;
@@ -421,6 +458,20 @@ function compile(rule: FaultRule): CompiledRule {
     compiled.specificity += compiled.prefix ? 2 : 4;
   }
   return compiled;
+}
+
+/** Built once per rule, so a decision allocates nothing but its answer; actions are shared, hence frozen. */
+function outcomesOf(rule: FaultRule): Outcome[] {
+  const outcomes: Outcome[] = [];
+  let upTo = 0;
+  for (const { field, stat, action } of OUTCOMES) {
+    const rate = rule[field] ?? 0;
+    // A rate of 0 is an empty interval: no draw falls in it.
+    if (rate === 0) continue;
+    upTo += rate;
+    outcomes.push({ upTo, stat, action: action(rule) });
+  }
+  return outcomes;
 }
 
 function matches(rule: CompiledRule, method: string, route: string): boolean {
@@ -502,36 +553,11 @@ export class FaultInjector {
       this.count("latencyMsTotal", latencyMs);
     }
 
-    // One draw, cut into consecutive intervals: the outcomes are exclusive and each gets exactly its rate.
-    // Written out rather than looped over a table so the hot path allocates nothing but the answer.
-    let threshold = rule.rate429 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("429");
-      return {
-        latencyMs,
-        ...lag,
-        action: { status: 429, retryAfterSeconds: rule.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS },
-      };
-    }
-    threshold += rule.rate500 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("500");
-      return { latencyMs, ...lag, action: { status: 500 } };
-    }
-    threshold += rule.rate503 ?? 0;
-    if (actionDraw < threshold) {
-      this.count("503");
-      return { latencyMs, ...lag, action: { status: 503 } };
-    }
-    threshold += rule.dropRate ?? 0;
-    if (actionDraw < threshold) {
-      this.count("drop");
-      return { latencyMs, ...lag, action: "drop" };
-    }
-    threshold += rule.loseResponseRate ?? 0;
-    if (actionDraw < threshold) {
-      this.count("lose-response");
-      return { latencyMs, ...lag, action: "lose-response" };
+    for (const outcome of compiled.outcomes) {
+      if (actionDraw < outcome.upTo) {
+        this.count(outcome.stat);
+        return { latencyMs, ...lag, action: outcome.action };
+      }
     }
     this.count("none");
     return { latencyMs, ...lag, action: "none" };

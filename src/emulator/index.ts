@@ -2,14 +2,17 @@
 import "../node-version";
 import { existsSync, readFileSync } from "node:fs";
 import type { FastifyInstance } from "fastify";
-import type { CallTaskWebhookSubscription } from "../models/call-task-webhook-subscriptions";
 import type { Call } from "../models/calls";
-import type { WebhookSubscription } from "../models/webhook-subscriptions";
 import {
+  AGENT_EVENTS,
+  type AgentEvent,
   buildAgentActionCompletedEvents,
   buildAgentCallCompletedEvent,
   buildRobocallResult,
   type DeliveryRecord,
+  type EventRoute,
+  ROBOCALL_RESULTS,
+  type Subscriber,
   WebhookDelivery,
 } from "./delivery";
 import { FaultInjector, type FaultSpec, parseFaultSpec, validateFaultSpec } from "./faults";
@@ -135,6 +138,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.webhookTimeoutMs !== undefined ? { timeoutMs: options.webhookTimeoutMs } : {}),
   });
 
+  /** Sends events to the organization's subscriptions of the route's kind; retries look them up as they are then. */
+  const deliver = <S extends Subscriber, E>(org: string, route: EventRoute<S, E>, events: readonly E[]) => {
+    const subscriptions = model.store.list(org, route.kind) as unknown as S[];
+    // Deleted or disabled subscriptions get no more attempts.
+    const current = (id: string) => model.store.get(org, route.kind, id) as unknown as S | undefined;
+    for (const event of events) delivery.dispatch(route, subscriptions, event, current);
+  };
+
   const model: RomulusModel = new RomulusModel({
     seed,
     outboundCallCompletionMs: options.outboundCallCompletionMs ?? DEFAULT_OUTBOUND_CALL_COMPLETION_MS,
@@ -146,12 +157,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(completion.actions ? { actionResults: completion.actions } : {}),
         ...(completion.callTask ? { callTask: completion.callTask } : {}),
       });
-      const events: object[] = [event, ...buildAgentActionCompletedEvents(event)];
-      const subscriptions = model.store.list(org, "webhook-subscriptions") as unknown as WebhookSubscription[];
-      // Retries look the subscription up as it is then: deleted or disabled ones get no more attempts.
-      const current = (id: string) =>
-        model.store.get(org, "webhook-subscriptions", id) as unknown as WebhookSubscription | undefined;
-      for (const e of events) delivery.dispatchAgentEvent(subscriptions, e, current);
+      const events: AgentEvent[] = [event, ...buildAgentActionCompletedEvents(event)];
+      deliver(org, AGENT_EVENTS, events);
       return events;
     },
     robocallCompleted(org, completion) {
@@ -161,15 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         ...(completion.robocallStatus ? { robocallStatus: completion.robocallStatus } : {}),
         ...(completion.attempts ? { attempts: completion.attempts } : {}),
       });
-      const subscriptions = model.store.list(
-        org,
-        "call-task-webhook-subscriptions",
-      ) as unknown as CallTaskWebhookSubscription[];
-      const current = (id: string) =>
-        model.store.get(org, "call-task-webhook-subscriptions", id) as unknown as
-          | CallTaskWebhookSubscription
-          | undefined;
-      delivery.dispatchRobocallResult(subscriptions, body, current);
+      deliver(org, ROBOCALL_RESULTS, [body]);
       return body;
     },
   });

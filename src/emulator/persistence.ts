@@ -114,7 +114,8 @@ function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process exists (what a lock or temp file left by a killed process is judged by). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

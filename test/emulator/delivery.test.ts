@@ -1,4 +1,5 @@
 import {
+  AGENT_EVENTS,
   type AgentCallCompletedBody,
   ATTEMPT_HEADER,
   buildAgentActionCompletedEvents,
@@ -6,6 +7,7 @@ import {
   buildRobocallResult,
   DELIVERY_ID_HEADER,
   ROBOCALL_RESULT_EVENT,
+  ROBOCALL_RESULTS,
   SUBSCRIPTION_ID_HEADER,
   USER_AGENT,
   WebhookDelivery,
@@ -76,7 +78,8 @@ const pathsHit = () => [...new Set(receiver.received.map((entry) => entry.path.s
 
 describe("matching", () => {
   test("event, entity, status: only the matching subscriptions get an AGENT_CALL_COMPLETED", async () => {
-    delivery.dispatchAgentEvent(
+    delivery.dispatch(
+      AGENT_EVENTS,
       [
         subscription("all-agents"),
         subscription("this-agent", { entity_type: "AGENT", entity_id: AGENT }),
@@ -118,7 +121,7 @@ describe("matching", () => {
       subscription("other-agent", { event: "AGENT_ACTION_COMPLETED", entity_type: "AGENT", entity_id: OTHER_AGENT }),
       subscription("call-event", { event: "AGENT_CALL_COMPLETED" }),
     ];
-    for (const action of actions) delivery.dispatchAgentEvent(subscriptions, action);
+    for (const action of actions) delivery.dispatch(AGENT_EVENTS, subscriptions, action);
     await delivery.idle();
 
     expect(receiver.at("/any-action")).toHaveLength(4);
@@ -133,7 +136,8 @@ describe("matching", () => {
 
   test("robocall results go to subscriptions for their configuration and to those for all", async () => {
     const body = robocallBody();
-    delivery.dispatchRobocallResult(
+    delivery.dispatch(
+      ROBOCALL_RESULTS,
       [
         callTaskSubscription("for-config", CONFIG),
         callTaskSubscription("for-all", null),
@@ -151,7 +155,7 @@ describe("matching", () => {
 describe("the POST", () => {
   test("JSON body, user agent, subscription, attempt and delivery id headers", async () => {
     const event = callEvent();
-    delivery.dispatchAgentEvent([subscription("sub-1")], event);
+    delivery.dispatch(AGENT_EVENTS, [subscription("sub-1")], event);
     await delivery.idle();
     const [only] = receiver.received;
     expect(only?.body).toEqual(event);
@@ -173,7 +177,7 @@ describe("the POST", () => {
   });
 
   test("dispatch returns at once: delivery happens in the background", () => {
-    delivery.dispatchAgentEvent([subscription("sub-1")], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("sub-1")], callEvent());
     expect(delivery.deliveries()).toEqual([]);
   });
 });
@@ -181,7 +185,11 @@ describe("the POST", () => {
 describe("retries", () => {
   test("a receiver failing twice gets a third attempt, intervalScale apart, with the same delivery id", async () => {
     receiver.respond = (_path, nth) => (nth <= 2 ? 500 : 204);
-    delivery.dispatchAgentEvent([subscription("flaky", { attempts: 5, attempts_interval_seconds: 10 })], callEvent());
+    delivery.dispatch(
+      AGENT_EVENTS,
+      [subscription("flaky", { attempts: 5, attempts_interval_seconds: 10 })],
+      callEvent(),
+    );
     await delivery.idle();
 
     const records = delivery.deliveries();
@@ -202,7 +210,7 @@ describe("retries", () => {
 
   test("gives up after `attempts` attempts", async () => {
     receiver.respond = () => 503;
-    delivery.dispatchAgentEvent([subscription("down", { attempts: 2, attempts_interval_seconds: 1 })], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("down", { attempts: 2, attempts_interval_seconds: 1 })], callEvent());
     await delivery.idle();
     expect(delivery.deliveries().map((record) => [record.attempt, record.status])).toEqual([
       [1, 503],
@@ -213,7 +221,7 @@ describe("retries", () => {
 
   test("a redirect is a failure, not followed", async () => {
     receiver.respond = (_path, nth) => (nth === 1 ? 302 : 200);
-    delivery.dispatchAgentEvent([subscription("moved", { attempts_interval_seconds: 1 })], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("moved", { attempts_interval_seconds: 1 })], callEvent());
     await delivery.idle();
     expect(delivery.deliveries().map((record) => record.status)).toEqual([302, 200]);
   });
@@ -222,7 +230,8 @@ describe("retries", () => {
     const dead = new Receiver();
     const deadUrl = await dead.listen();
     await dead.close();
-    delivery.dispatchAgentEvent(
+    delivery.dispatch(
+      AGENT_EVENTS,
       [subscription("refused", { url: `${deadUrl}/hook`, attempts: 2, attempts_interval_seconds: 1 })],
       callEvent(),
     );
@@ -241,7 +250,7 @@ describe("retries", () => {
     receiver.hang.add("/slow");
     receiver.respond = () => 200;
     const started = Date.now();
-    delivery.dispatchAgentEvent([subscription("slow", { attempts: 1 })], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("slow", { attempts: 1 })], callEvent());
     await delivery.idle();
     expect(Date.now() - started).toBeLessThan(1500);
     const [record] = delivery.deliveries();
@@ -253,13 +262,17 @@ describe("retries", () => {
     await delivery.close();
     delivery = new WebhookDelivery({ intervalScale: 1, timeoutMs: 2000 });
     receiver.respond = () => 500;
-    delivery.dispatchAgentEvent([subscription("later", { attempts: 3, attempts_interval_seconds: 10 })], callEvent());
+    delivery.dispatch(
+      AGENT_EVENTS,
+      [subscription("later", { attempts: 3, attempts_interval_seconds: 10 })],
+      callEvent(),
+    );
     const started = Date.now();
     await delivery.close();
     expect(Date.now() - started).toBeLessThan(2000);
     // The first POST was in flight and was waited for; the retry 10 s later never happens.
     expect(delivery.deliveries().map((record) => record.status)).toEqual([500]);
-    delivery.dispatchAgentEvent([subscription("after-close")], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("after-close")], callEvent());
     expect(receiver.at("/after-close")).toHaveLength(0);
   });
 
@@ -267,14 +280,14 @@ describe("retries", () => {
     await delivery.close();
     delivery = new WebhookDelivery({ intervalScale: 0.01, timeoutMs: 2000 });
     receiver.respond = (path) => (path === "/before" ? 500 : 200);
-    delivery.dispatchAgentEvent([subscription("before", { attempts: 3 })], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("before", { attempts: 3 })], callEvent());
     // The first POST is in flight now.
     delivery.cancel();
     await delivery.idle();
     await new Promise((resolve) => setTimeout(resolve, 3 * 100));
     expect(receiver.at("/before")).toHaveLength(1);
     expect(delivery.deliveries()).toEqual([]);
-    delivery.dispatchAgentEvent([subscription("after")], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("after")], callEvent());
     await delivery.idle();
     expect(delivery.deliveries().map((record) => [record.subscriptionId, record.status])).toEqual([["after", 200]]);
   });
@@ -286,7 +299,7 @@ describe("retries", () => {
       ["disabled", subscription("disabled")],
       ["kept", subscription("kept")],
     ]);
-    delivery.dispatchAgentEvent([...current.values()], callEvent(), (id) => current.get(id));
+    delivery.dispatch(AGENT_EVENTS, [...current.values()], callEvent(), (id) => current.get(id));
     current.delete("gone");
     current.set("disabled", subscription("disabled", { status: "DISABLED" }));
     await delivery.idle();
@@ -303,7 +316,8 @@ describe("records", () => {
     const dead = new Receiver();
     const deadUrl = await dead.listen();
     await dead.close();
-    delivery.dispatchAgentEvent(
+    delivery.dispatch(
+      AGENT_EVENTS,
       [
         subscription("tokened", { url: `${base}/tokened?token=s3cret&x=1#frag`, attempts: 1 }),
         subscription("tokened-dead", { url: `${deadUrl.replace("//", "//user:pw@")}/h?token=s3cret`, attempts: 1 }),
@@ -320,7 +334,7 @@ describe("records", () => {
   });
 
   test("clear() forgets them", async () => {
-    delivery.dispatchAgentEvent([subscription("sub-1")], callEvent());
+    delivery.dispatch(AGENT_EVENTS, [subscription("sub-1")], callEvent());
     await delivery.idle();
     expect(delivery.deliveries()).toHaveLength(1);
     delivery.clear();

@@ -43,6 +43,17 @@ describe("parseFaultSpec", () => {
     expect(parseFaultSpec("429=.5;retry-after=2")).toEqual({ rules: [{ rate429: 0.5, retryAfterSeconds: 2 }] });
   });
 
+  test("retry-after as a 429 option or as an item of its own is one value: the same rule, and giving both is refused", () => {
+    const rule = { rules: [{ rate429: 0.5, retryAfterSeconds: 2 }] };
+    expect(parseFaultSpec("429=0.5@retry-after=2")).toEqual(rule);
+    expect(parseFaultSpec("retry-after=2;429=0.5")).toEqual(rule);
+    // Whitespace around the option's key and value is ignored, as around any other item's.
+    expect(parseFaultSpec(" 429 = 0.5 @ retry-after = 2 ")).toEqual(rule);
+    expect(() => parseFaultSpec("429=0.5@retry-after=1;retry-after=2")).toThrow(/"retry-after" given twice/);
+    expect(() => parseFaultSpec("retry-after=1;429=0.5@retry-after=2")).toThrow(/"retry-after" given twice/);
+    expect(() => parseFaultSpec("429=0.5@retry-after=1@retry-after=2")).toThrow(/"retry-after" given twice/);
+  });
+
   test("index-lag on a route", () => {
     expect(parseFaultSpec("route=POST /v2/contacts/search;index-lag=on")).toEqual({
       rules: [{ route: "POST /v2/contacts/search", indexLag: true }],

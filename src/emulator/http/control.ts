@@ -19,7 +19,7 @@ import type { Counters, RequestLogEntry } from "./stats";
  *   the emulator never grants: 415 otherwise (`PUT /__emulator/faults` with text/plain compact syntax
  *   needs the header);
  * - never comes from a webhook delivery (a request carrying `X-Romulus-Delivery-Id` gets 403; deliveries
- *   to the emulator's own port are refused before they are sent, see delivery.ts).
+ *   to the emulator's own port are refused before they are sent, see delivery/post.ts).
  *
  * | HTTP                                           | method                                   |
  * |------------------------------------------------|------------------------------------------|

@@ -1,5 +1,8 @@
 import type { RomulusModel } from "../model";
 
+/** The HTTP methods the emulator knows: a path answers 405 to those it has no route for; fault rules name them. */
+export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
 /** What a route handler sees: the caller's organization and the parsed request. No HTTP objects. */
 export interface ApiRequest {
   org: string;

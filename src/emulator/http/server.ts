@@ -12,7 +12,7 @@ import { registerContacts } from "./contacts";
 import { type ControlOps, controlGate, registerControl } from "./control";
 import { registerMe } from "./me";
 import { registerRobocalls } from "./robocalls";
-import type { ApiHandler, ApiRouter } from "./router";
+import { type ApiHandler, type ApiRouter, HTTP_METHODS } from "./router";
 import type { Stats } from "./stats";
 import { registerWebhookSubscriptions } from "./webhook-subscriptions";
 import { registerWhatsApp } from "./whatsapp";
@@ -51,8 +51,6 @@ interface RouteConfig {
   /** Set on the routes answering 405: the methods the path does support. */
   allow?: string;
 }
-
-const ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"] as const;
 
 function state(request: FastifyRequest): RequestState {
   const r = request as unknown as { romulus: RequestState | null };
@@ -250,7 +248,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const allowed = [...methods];
     if (methods.has("GET")) allowed.push("HEAD");
     const allow = allowed.join(", ");
-    const others = ALL_METHODS.filter((m) => !allowed.includes(m));
+    const others = HTTP_METHODS.filter((m) => !allowed.includes(m));
     if (others.length === 0) continue;
     app.route({
       method: others,

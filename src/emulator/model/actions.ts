@@ -7,7 +7,7 @@ import { ACTION_TYPES } from "../../models/webhook-subscriptions";
  * The actions an agent call reports (`action_results` of AGENT_CALL_COMPLETED, one AGENT_ACTION_COMPLETED
  * each), as the control API's completeCall accepts them, and those a call completing on its own derives
  * from its agent (`agentActions`). Checked here, before anything is stored, so a bad action is a 400 and
- * never a call left COMPLETED with no events (the event builders in delivery.ts trust their input).
+ * never a call left COMPLETED with no events (the event builders in delivery/events.ts trust their input).
  */
 
 export type ActionType = (typeof ACTION_TYPES)[number];

@@ -142,7 +142,7 @@ export function createContact(ctx: ModelContext, org: string, body: unknown): Co
 
 export function getContact(ctx: ModelContext, org: string, id: string): Contact {
   // The hot read path: answered straight from the store (serialized at once, never mutated in place).
-  const found = ctx.store.view(org, KIND, id);
+  const found = ctx.store.peek(org, KIND, id);
   if (!found) throw missing(id);
   return found as Contact;
 }

@@ -86,17 +86,13 @@ export class Store {
     return table;
   }
 
-  /** The stored object itself (model-internal: never hand it out, never mutate it in place). */
-  peek(org: string, kind: Kind, id: string | number): StoredObject | undefined {
-    return this.table(org, kind, false)?.get(String(id));
-  }
-
   /**
-   * The stored object for immediate serialization (an HTTP answer): no copy. Safe because stored objects
-   * are never changed in place (every change stores a new object); callers must not keep or mutate it.
+   * The stored object itself, no copy: for the model's rules and for an answer serialized at once (the hot
+   * read path). Safe because stored objects are never changed in place (every change stores a new
+   * object); callers must not keep or mutate it.
    */
-  view(org: string, kind: Kind, id: string | number): Readonly<StoredObject> | undefined {
-    return this.peek(org, kind, id);
+  peek(org: string, kind: Kind, id: string | number): Readonly<StoredObject> | undefined {
+    return this.table(org, kind, false)?.get(String(id));
   }
 
   /** A deep copy of one object, or undefined. */

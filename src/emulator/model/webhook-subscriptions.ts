@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import {
   createWebhookSubscriptionRequest,
   updateWebhookSubscriptionRequest,
@@ -15,6 +16,18 @@ function missing(id: string) {
   return notFound(`Webhook subscription ${id} not found`);
 }
 
+/** What a create and a PUT both set from the body, omitted fields at their defaults. */
+function settings(req: Omit<z.output<typeof updateWebhookSubscriptionRequest>, "status">) {
+  return {
+    entity_id: req.entity_type ? (req.entity_id ?? null) : null,
+    entity_type: req.entity_type ?? null,
+    url: req.url,
+    attempts: req.attempts ?? WEBHOOK_DEFAULTS.attempts,
+    attempts_interval_seconds: req.attempts_interval_seconds ?? WEBHOOK_DEFAULTS.attempts_interval_seconds,
+    specifications: { ...(req.specifications ?? {}) },
+  };
+}
+
 export function createWebhookSubscription(ctx: ModelContext, org: string, body: unknown): WebhookSubscription {
   const req = parseWith(createWebhookSubscriptionRequest, body);
   const now = iso(ctx.now());
@@ -22,12 +35,7 @@ export function createWebhookSubscription(ctx: ModelContext, org: string, body: 
     id: hex32(),
     status: WEBHOOK_DEFAULTS.status,
     event: req.event,
-    entity_id: req.entity_type ? (req.entity_id ?? null) : null,
-    entity_type: req.entity_type ?? null,
-    url: req.url,
-    attempts: req.attempts ?? WEBHOOK_DEFAULTS.attempts,
-    attempts_interval_seconds: req.attempts_interval_seconds ?? WEBHOOK_DEFAULTS.attempts_interval_seconds,
-    specifications: { ...(req.specifications ?? {}) },
+    ...settings(req),
     created_at: now,
     updated_at: now,
   };
@@ -36,7 +44,7 @@ export function createWebhookSubscription(ctx: ModelContext, org: string, body: 
 
 export function getWebhookSubscription(ctx: ModelContext, org: string, id: string): WebhookSubscription {
   // The hot read path: answered straight from the store (serialized at once, never mutated in place).
-  const found = ctx.store.view(org, KIND, id);
+  const found = ctx.store.peek(org, KIND, id);
   if (!found) throw missing(id);
   return found as WebhookSubscription;
 }
@@ -72,12 +80,7 @@ export function updateWebhookSubscription(
   const updated: WebhookSubscription = {
     ...clone(stored),
     status: req.status,
-    entity_id: req.entity_type ? (req.entity_id ?? null) : null,
-    entity_type: req.entity_type ?? null,
-    url: req.url,
-    attempts: req.attempts ?? WEBHOOK_DEFAULTS.attempts,
-    attempts_interval_seconds: req.attempts_interval_seconds ?? WEBHOOK_DEFAULTS.attempts_interval_seconds,
-    specifications: { ...(req.specifications ?? {}) },
+    ...settings(req),
     updated_at: iso(ctx.now()),
   };
   return ctx.store.put(org, KIND, updated) as WebhookSubscription;
