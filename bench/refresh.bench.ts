@@ -178,7 +178,17 @@ async function main(): Promise<void> {
     "CPU time of each process during the same refreshes (from /proc): the harness's engine, the provider host and the emulator, and how many of the cores they kept busy on average (CPU s / wall s).",
     "",
     table(
-      ["contacts", "parallel", "reads", "engine CPU s", "host CPU s", "emulator CPU s", "CPU s", "wall s", "cores busy"],
+      [
+        "contacts",
+        "parallel",
+        "reads",
+        "engine CPU s",
+        "host CPU s",
+        "emulator CPU s",
+        "CPU s",
+        "wall s",
+        "cores busy",
+      ],
       cpuLines,
       [0, 1, 3, 4, 5, 6, 7, 8],
     ),
