@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { Engine, type State } from "../test/harness/engine";
 import { runProgram } from "../test/harness/program";
 import {
+  childPids,
+  cpuMeter,
   fmt,
   linkedProgramDir,
   machine,
@@ -44,6 +46,8 @@ interface Row {
   requests: number;
   routes: Record<string, number>;
   wallMs: number;
+  /** CPU milliseconds of the harness's engine (this process), the provider host and the emulator. */
+  cpu: Record<string, number>;
 }
 
 async function main(): Promise<void> {
@@ -57,6 +61,8 @@ async function main(): Promise<void> {
     (mode) => new Engine({ programDir, config, secretConfig, env: { ...mode.env }, reuseHosts: true }),
   );
   const rows: Row[] = [];
+  /** Each mode's provider host (the engines keep theirs), found as the child that appeared when it started. */
+  const hostPids: Array<number | undefined> = [];
   try {
     for (const n of SIZES) {
       await emulator.reset();
@@ -72,21 +78,29 @@ async function main(): Promise<void> {
         }
       }, engines[0]!.programOptions());
       log(`up of ${n} contacts…`);
+      const hostsBefore = new Set(childPids("dynamic-provider"));
       const up = await engines[0]!.up(resources, { state: [], parallelism: 64 });
+      hostPids[0] ??= childPids("dynamic-provider").find((pid) => !hostsBefore.has(pid));
       const state: State = up.state;
       await emulator.setFaults(`latency=${LATENCY_MS}`);
       // Warm-up: each mode's host started and its code optimised before anything is timed.
-      for (const engine of engines) await engine.refresh(state.slice(0, 200), { parallelism: 16 });
+      for (const [i, engine] of engines.entries()) {
+        const before = new Set(childPids("dynamic-provider"));
+        await engine.refresh(state.slice(0, 200), { parallelism: 16 });
+        hostPids[i] ??= childPids("dynamic-provider").find((pid) => !before.has(pid));
+      }
       for (const parallelism of PARALLELISMS) {
         for (const [i, mode] of MODES.entries()) {
           const before = await emulator.counters();
+          const stop = cpuMeter({ engine: process.pid, host: hostPids[i] ?? Number.NaN, emulator: emulator.pid });
           const result = await engines[i]!.refresh(state, { parallelism });
+          const cpu = stop();
           const routes = requestDelta(before, await emulator.counters());
           if (result.changed.length > 0 || result.deleted.length > 0) {
             throw new Error(`${mode.name} refresh of ${n} at ${parallelism} reported drift: ${result.changed.length}`);
           }
           const requests = Object.values(routes).reduce((a, b) => a + b, 0);
-          rows.push({ n, parallelism, mode: mode.name, requests, routes, wallMs: result.durationMs });
+          rows.push({ n, parallelism, mode: mode.name, requests, routes, wallMs: result.durationMs, cpu });
           log(`${n} contacts, parallelism ${parallelism}, ${mode.name}: ${requests} requests, ${result.durationMs} ms`);
         }
       }
@@ -119,6 +133,21 @@ async function main(): Promise<void> {
       ]);
     }
   }
+  const seconds = (ms: number | undefined) => fmt((ms ?? Number.NaN) / 1000, 2);
+  const cpuLines = rows.map((r) => {
+    const total = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+    return [
+      r.n.toLocaleString("en"),
+      String(r.parallelism),
+      r.mode,
+      seconds(r.cpu.engine),
+      seconds(r.cpu.host),
+      seconds(r.cpu.emulator),
+      seconds(total),
+      seconds(r.wallMs),
+      fmt(total / r.wallMs, 2),
+    ];
+  });
   const at16 = SIZES.map((n) => find(n, 16, "by id").requests / find(n, 16, "batched").requests);
   const requestGoal = at16.every((ratio) => ratio >= GOAL.requestRatioAt16);
   const wallGoal = rows
@@ -144,6 +173,24 @@ async function main(): Promise<void> {
       ],
       lines,
       [0, 1, 2, 3, 4, 5, 6, 7],
+    ),
+    "",
+    "CPU time of each process during the same refreshes (from /proc): the harness's engine, the provider host and the emulator, and how many of the cores they kept busy on average (CPU s / wall s).",
+    "",
+    table(
+      [
+        "contacts",
+        "parallel",
+        "reads",
+        "engine CPU s",
+        "host CPU s",
+        "emulator CPU s",
+        "CPU s",
+        "wall s",
+        "cores busy",
+      ],
+      cpuLines,
+      [0, 1, 3, 4, 5, 6, 7, 8],
     ),
     "",
     `Goals: at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16: ${met(requestGoal)}; wall time no worse than by id: ${met(wallGoal)}.`,
