@@ -115,6 +115,16 @@ export async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the request to fail");
 }
 
+/** What `fn` threw; fails the test when it returns. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a throw");
+}
+
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A loopback port with nothing listening on it (bound, then released). */
