@@ -114,7 +114,8 @@ function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists, run by this user or another. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

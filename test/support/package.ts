@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { alive } from "../../src/emulator/persistence";
 
 /**
  * The built package, loaded the way a user's program loads it: engine-protocol tests run the shipped
@@ -38,15 +39,6 @@ function packedContentHash(): string {
   };
   for (const entry of ["package.json", "README.md", "LICENSE", "docs/EMULATOR.md", "dist", "src"]) walk(entry);
   return hash.digest("hex").slice(0, 16);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 let shared: Promise<PackedInstall> | undefined;
