@@ -1,5 +1,5 @@
 /**
- * The emulator in a process of its own, forked by provider.bench.ts (see support.ts startEmulatorChild).
+ * The emulator in a process of its own, forked by the benchmarks (support.ts startEmulatorChild).
  * It loads the built package (dist/), the same code the provider host talks to in the packed-package tests.
  */
 import { join } from "node:path";

@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  argument,
   type EmulatorChild,
   fmt,
   machine,
@@ -26,11 +27,6 @@ import {
 const CLI = join(REPO_ROOT, "dist", "export", "cli.js");
 const RSS = join(__dirname, "export-rss.js");
 const CAPPED_HEAP_MIB = 64;
-
-function argument(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 /** Contacts as a CRM import makes them: three phones, two emails, two addresses, three tags. */
 function contact(i: number) {

@@ -11,7 +11,8 @@
  * 5. `up` of 100 / 1,000 / 5,000 contacts at parallelism 16 with the harness's engine.
  *
  * The emulator runs in a child process, the host in another, the harness (engine side, program side and
- * the raw client) in this one. Prints markdown and writes it to docs/BENCHMARKS.md under "## Provider".
+ * the raw client) in this one. Prints its tables, each between the markers that hold it in
+ * docs/BENCHMARKS.md's "## Provider", and writes them there; the doc's prose says what they mean.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -24,28 +25,28 @@ import { createProgramDirFromTarball, ProviderHost } from "../test/harness/host"
 import { type RegisteredResource, runProgram } from "../test/harness/program";
 import type { PropertyMap } from "../test/harness/wire";
 import {
+  builtPackage,
   childPids,
   cpuMeter,
-  type EmulatorChild,
+  emitTables,
   fmt,
-  linkedProgramDir,
+  type Machine,
   machine,
   median,
   memoryMiB,
+  type ProviderSetup,
   percentile,
   REPO_ROOT,
   requestDelta,
-  startEmulatorChild,
+  startProviderSetup,
   table,
-  writeSection,
 } from "./support";
 
-type Package = typeof import("../src");
 type ProviderEngine = typeof import("../src/provider/engine");
 type ContactModule = typeof import("../src/resources/contact");
 
 // The built package, as a program and the host load it: the same files, so the stubs serialise alike.
-const romulus: Package = require(join(REPO_ROOT, "dist"));
+const romulus = builtPackage();
 const providerEngine: ProviderEngine = require(join(REPO_ROOT, "dist", "provider", "engine"));
 const { contactDefinition }: ContactModule = require(join(REPO_ROOT, "dist", "resources", "contact"));
 
@@ -151,16 +152,12 @@ const urnOf = (type: string, name: string) => `urn:pulumi:stack::project::${type
 // ---------------------------------------------------------------------------------------------------------
 // Shared set-up
 
-interface Context {
-  emulator: EmulatorChild;
-  linkedDir: string;
-  config: Record<string, string>;
-  secretConfig: Record<string, string>;
+interface Context extends ProviderSetup {
   /** Per kind: the registered type and the `__provider` text the harness's program side produced. */
   registered: Record<Kind, { type: string; provider: string }>;
 }
 
-async function startHost(ctx: Context, programDir = ctx.linkedDir): Promise<{ host: ProviderHost; pid: number }> {
+async function startHost(ctx: Context, programDir = ctx.programDir): Promise<{ host: ProviderHost; pid: number }> {
   const before = new Set(childPids("dynamic-provider"));
   const host = await ProviderHost.start({ programDir });
   const pid = childPids("dynamic-provider").find((p) => !before.has(p)) ?? Number.NaN;
@@ -395,9 +392,8 @@ async function overhead(
   return result;
 }
 
-function overheadSection(r: OverheadResult): { text: string; worstRatio: number; ratios: Record<CrudOp, number> } {
+function overheadTable(r: OverheadResult): string {
   const rows: string[][] = [];
-  const ratios = {} as Record<CrudOp, number>;
   const row = (op: string, path: string, s: PhaseStats, ratio: string) => {
     const perOp = (v: number) => fmt(v / s.ops, 2);
     rows.push([
@@ -414,14 +410,12 @@ function overheadSection(r: OverheadResult): { text: string; worstRatio: number;
   };
   row("check", "provider", r.provider.check, "–");
   for (const op of CRUD) {
-    const ratio = median(r.ratios[op]);
-    ratios[op] = ratio;
     const latencyRatio = percentile(r.provider[op].latencies, 50) / percentile(r.raw[op].latencies, 50);
-    row(op, "provider", r.provider[op], `**${ratio.toFixed(2)}** (p50 ${latencyRatio.toFixed(2)})`);
+    row(op, "provider", r.provider[op], `**${median(r.ratios[op]).toFixed(2)}** (p50 ${latencyRatio.toFixed(2)})`);
     row(op, "raw undici", r.raw[op], "");
     if (op === "read") row("diff", "provider", r.provider.diff, "–");
   }
-  const text = table(
+  return table(
     [
       "operation",
       "path",
@@ -436,7 +430,6 @@ function overheadSection(r: OverheadResult): { text: string; worstRatio: number;
     rows,
     [2, 3, 4, 5, 7],
   );
-  return { text, worstRatio: Math.max(...Object.values(ratios)), ratios };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -779,7 +772,7 @@ const kindOfEntry = (entry: StateResource): Kind | undefined => {
 async function stateSizes(ctx: Context): Promise<Pick<Sizes, "state" | "totalStateBytes" | "totalResources">> {
   const perKind = 20;
   const engine = new Engine({
-    programDir: ctx.linkedDir,
+    programDir: ctx.programDir,
     config: ctx.config,
     secretConfig: ctx.secretConfig,
     parallelism: PARALLELISM,
@@ -815,7 +808,7 @@ interface ScaleRow {
 
 async function scaling(ctx: Context): Promise<{ rows: ScaleRow[]; hwmAfter1000: number; hwmEnd: number }> {
   const engine = new Engine({
-    programDir: ctx.linkedDir,
+    programDir: ctx.programDir,
     config: ctx.config,
     secretConfig: ctx.secretConfig,
     parallelism: PARALLELISM,
@@ -868,7 +861,7 @@ async function scaling(ctx: Context): Promise<{ rows: ScaleRow[]; hwmAfter1000: 
 // ---------------------------------------------------------------------------------------------------------
 // Main
 
-async function registeredProviders(ctx: Omit<Context, "registered">): Promise<Context["registered"]> {
+async function registeredProviders(ctx: ProviderSetup): Promise<Context["registered"]> {
   const { resources } = await runProgram(
     () => {
       for (const kind of KINDS) declare(kind, `${kind}-probe`, argsOf(kind, 0));
@@ -887,18 +880,12 @@ async function registeredProviders(ctx: Omit<Context, "registered">): Promise<Co
 async function main(): Promise<void> {
   const started = performance.now();
   const host = machine();
-  const emulator = await startEmulatorChild();
-  const linkedDir = linkedProgramDir();
+  const setup = await startProviderSetup();
+  const linkedDir = setup.programDir;
   const packDir = mkdtempSync(join(tmpdir(), "romulus-bench-pack-"));
   let installedDir: { dir: string; cleanup(): Promise<void> } | undefined;
   try {
-    const base = {
-      emulator,
-      linkedDir,
-      config: { "romulus:endpoint": emulator.url },
-      secretConfig: { "romulus:apiKey": emulator.apiKey },
-    };
-    const ctx: Context = { ...base, registered: await registeredProviders(base) };
+    const ctx: Context = { ...setup, registered: await registeredProviders(setup) };
 
     log("API requests per operation…");
     const counts = await requestsPerOperation(ctx);
@@ -946,33 +933,32 @@ async function main(): Promise<void> {
     log(`data-source lookups at ${AGENTS} agents…`);
     const lookup = await lookups(ctx);
 
-    const section = report({
-      host,
-      counts,
-      over: { installed: overInstalled, latency: overLatency, linked: overLinked },
-      profile,
-      cold: [coldInstalled, coldLinked],
-      sizes,
-      scale,
-      lookup,
-      minutes: ms(started) / 60_000,
-    });
-    process.stdout.write(`\n## Provider\n\n${section}\n`);
-    writeSection("Provider", section);
-    log("written to docs/BENCHMARKS.md");
+    emitTables(
+      "provider",
+      tables({
+        host,
+        counts,
+        over: { installed: overInstalled, latency: overLatency, linked: overLinked },
+        profile,
+        cold: [coldInstalled, coldLinked],
+        sizes,
+        scale,
+        lookup,
+        minutes: ms(started) / 60_000,
+      }),
+    );
   } finally {
     await installedDir?.cleanup();
     rmSync(packDir, { recursive: true, force: true });
-    rmSync(linkedDir, { recursive: true, force: true });
-    await emulator.stop();
+    await setup.close();
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// The report
+// The tables (docs/BENCHMARKS.md's "## Provider" explains them)
 
 interface Report {
-  host: ReturnType<typeof machine>;
+  host: Machine;
   counts: RequestCounts[];
   over: { installed: OverheadResult; latency: OverheadResult[]; linked: OverheadResult };
   profile: HostProfile;
@@ -984,37 +970,45 @@ interface Report {
 }
 
 const metText = (met: boolean) => (met ? "**met**" : "**missed**");
+const reqTotal = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
+const reqRoutes = (requests: Record<string, number>) =>
+  Object.entries(requests)
+    .map(([route, n]) => `\`${route}\` ×${n}`)
+    .join(", ");
+/** Provider p50 minus raw p50: the time the provider path adds to one operation. */
+const addedMs = (o: OverheadResult, op: CrudOp) =>
+  percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50);
+const worstRatio = (o: OverheadResult) => Math.max(...CRUD.map((op) => median(o.ratios[op])));
+const perResource = (row: ScaleRow) => row.upMs / row.n;
+const hostPerResource = (row: ScaleRow) => (row.cpu.host ?? 0) / row.n;
 
-function report(r: Report): string {
-  const out: string[] = [];
+/** Each block of docs/BENCHMARKS.md's "## Provider", by its marker name. */
+function tables(r: Report): Record<string, string> {
   const { host } = r;
-  out.push(
-    `Machine: ${host.cores} cores (\`nproc\`), ${host.model}, ${host.memoryGiB} GiB, Node ${host.node}, ${host.date}; load average before the run ${host.load} (1/5/15 min). This benchmark took ${fmt(r.minutes, 1)} min.`,
-    "",
-    "Method: the emulator runs in a child process and the real dynamic-provider host (`@pulumi/pulumi/cmd/dynamic-provider`) in another, started in a program folder whose `node_modules` links this checkout (as the test harness does) unless a row says *installed*; this process is the harness (test/harness: the engine side that sends the gRPC calls, the program side under `setMocks`, and the raw HTTP client). Latencies are per call, from sending the request to having the answer, in milliseconds. CPU figures are each process's user + system time from `/proc`, divided by the operations. Reproduce with `npm run bench` (both sections) or `npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/provider.bench.js` (`--quick` for a short trial run that should not be committed).",
-  );
-
-  // 1
-  const over = overheadSection(r.over.installed);
-  const latencyRows = r.over.latency.map((o) => ({ plan: o.plan, section: overheadSection(o) }));
-  const addedMs = (o: OverheadResult, op: CrudOp) =>
-    percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50);
-  const overLinked = overheadSection(r.over.linked);
   const p = r.profile;
   const busy = Object.values(p.ms).reduce((a, b) => a + b, 0);
-  out.push(
-    "",
-    "### Provider overhead: contacts through the host vs raw undici",
-    "",
-    `${ROUNDS} rounds after a warm-up round; in each, ${OPS_PER_PHASE} contacts are created, read, updated and deleted through the host and ${OPS_PER_PHASE} others with raw \`undici.request\` over a keep-alive \`Agent\`, ${CONCURRENCY} at a time on both paths, the two paths one after the other for each operation, alternating which goes first. The raw path sends the very bodies the provider sends (built with the provider's own \`toApiBody\`) with the same headers, and reads and parses each answer. The provider path is one gRPC call per operation from the harness: the harness marshals the properties (with the \`__provider\` text) into a \`google.protobuf.Struct\`, the host unmarshals them, finds the deserialised provider by that text, runs the stub → \`pulumi-romulus/provider\` → the generic engine (API body, one HTTP request through the client's keep-alive pool with its retries, timeout and concurrency limiter, output normalisation), marshals the outputs back, and the harness unmarshals them. Check and Diff are separate RPCs the engine sends before Create and Update: they are timed on their own rows and are not part of create or update. The ratio is the time the provider path took for the ${OPS_PER_PHASE} operations divided by the raw path's, per round, median over rounds (in brackets: the ratio of the p50 latencies). CPU ms/op: this process (the harness's engine side, or the raw client) / the host / the emulator.`,
-    "",
-    "Installed package (the ~270-byte `__provider`, as users run it), no API latency: the emulator answers at once, so the table lays bare what the provider path costs beyond the request itself:",
-    "",
-    over.text,
-    "",
-    "Installed package with the API farther away: the emulator delays every request (its `latency` fault, on both paths alike), as a network would; 20 ms is a low figure for an HTTPS request to a hosted API. The same comparison, fewer rounds; the last row sends one operation at a time, so nothing queues and the difference is the time the provider path adds to each operation.",
-    "",
-    table(
+  const first = r.scale.rows[0] as ScaleRow;
+  const last = r.scale.rows.at(-1) as ScaleRow;
+  const s = r.sizes;
+  return {
+    run: table(
+      ["cores (`nproc`)", "CPU", "memory GiB", "Node", "date", "load average 1 / 5 / 15 min", "minutes", "run"],
+      [
+        [
+          String(host.cores),
+          host.model,
+          String(host.memoryGiB),
+          host.node,
+          host.date,
+          `${host.load}${host.busy ? " (busy)" : ""}`,
+          fmt(r.minutes, 1),
+          `${QUICK ? "`--quick`, not to commit: " : ""}${ROUNDS} rounds of ${OPS_PER_PHASE}, ${COLD_STARTS} cold starts, profile of ${PROFILED_CONTACTS}, \`up\` of ${SIZES.join(" / ")}`,
+        ],
+      ],
+      [0, 2, 6],
+    ),
+    "overhead-installed": overheadTable(r.over.installed),
+    "overhead-latency": table(
       [
         "API latency ms",
         "at a time",
@@ -1031,84 +1025,50 @@ function report(r: Report): string {
       ]),
       [0, 1],
     ),
-    "",
-    "Linked checkout (the ~2.2 KB by-value `__provider` of the test harness, in every request and answer):",
-    "",
-    overLinked.text,
-    "",
-    `Where the host's CPU goes: a CPU profile (\`--cpu-prof\`) of an installed-mode host serving check + create, read, diff + update and delete of ${PROFILED_CONTACTS.toLocaleString("en-US")} contacts (${p.rpcs.toLocaleString("en-US")} RPCs), ${CONCURRENCY} at a time; each sample is charged to the innermost owner on its stack (our code, else Pulumi's host, else Node), module loading (${fmt(p.startupMs, 0)} ms, start-up and the first Check's lazy require) left out.`,
-    "",
-    table(
+    "overhead-linked": overheadTable(r.over.linked),
+    "host-profile": table(
       ["where", "CPU ms", "share", "ms per RPC"],
-      (Object.keys(CATEGORIES) as (keyof typeof CATEGORIES)[]).map((key) => [
-        CATEGORIES[key],
-        fmt(p.ms[key], 0),
-        `${Math.round((p.ms[key] / busy) * 100)}%`,
-        fmt(p.ms[key] / p.rpcs, 3),
-      ]),
-      [1, 2, 3],
-    ),
-  );
-
-  // 2
-  const countRows = r.counts.map((c) => [
-    c.kind,
-    c.perOp.check,
-    c.perOp.diff,
-    c.perOp.create,
-    c.perOp.read,
-    c.perOp.update,
-    c.perOp.delete,
-    String(c.me),
-  ]);
-  const reqTotal = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
-  const reqRoutes = (requests: Record<string, number>) =>
-    Object.entries(requests)
-      .map(([route, n]) => `\`${route}\` ×${n}`)
-      .join(", ");
-  out.push(
-    "",
-    "### API requests per operation",
-    "",
-    "Counted by the emulator for 5 resources of each type sent concurrently through a fresh host (one host per type), per operation; `GET /v1/me` is counted apart, over the host's whole life.",
-    "",
-    table(
-      ["resource", "check", "diff", "create", "read", "update", "delete", "`GET /v1/me` per host process"],
-      countRows,
-    ),
-    "",
-    `Data sources, in the program process, with ${r.lookup.agents.toLocaleString("en-US")} agents in the organization (${AGENTS.toLocaleString("en-US")} inserted + the seed's 3); each row is one program run (listings are cached per run):`,
-    "",
-    table(
-      ["lookups in one program run", "API requests", "routes", "wall time ms"],
       [
+        ...(Object.keys(CATEGORIES) as (keyof typeof CATEGORIES)[]).map((key) => [
+          CATEGORIES[key],
+          fmt(p.ms[key], 0),
+          `${Math.round((p.ms[key] / busy) * 100)}%`,
+          fmt(p.ms[key] / p.rpcs, 3),
+        ]),
         [
-          "1 × `getAgent({ name })`",
-          String(reqTotal(r.lookup.one.requests)),
-          reqRoutes(r.lookup.one.requests),
-          fmt(r.lookup.one.ms),
-        ],
-        [
-          "100 concurrent `getAgent({ name })`",
-          String(reqTotal(r.lookup.hundred.requests)),
-          reqRoutes(r.lookup.hundred.requests),
-          fmt(r.lookup.hundred.ms),
+          `module loading, left out of the shares (${p.rpcs.toLocaleString("en-US")} RPCs profiled)`,
+          fmt(p.startupMs, 0),
+          "–",
+          "–",
         ],
       ],
+      [1, 2, 3],
+    ),
+    requests: table(
+      ["resource", "check", "diff", "create", "read", "update", "delete", "`GET /v1/me` per host process"],
+      r.counts.map((c) => [
+        c.kind,
+        c.perOp.check,
+        c.perOp.diff,
+        c.perOp.create,
+        c.perOp.read,
+        c.perOp.update,
+        c.perOp.delete,
+        String(c.me),
+      ]),
+    ),
+    lookups: table(
+      ["lookups in one program run", "API requests", "routes", "wall time ms"],
+      [
+        ["1 × `getAgent({ name })`", r.lookup.one],
+        ["100 concurrent `getAgent({ name })`", r.lookup.hundred],
+      ].map(([what, run]) => {
+        const { requests, ms } = run as LookupCounts["one"];
+        return [what as string, String(reqTotal(requests)), reqRoutes(requests), fmt(ms)];
+      }),
       [1, 3],
     ),
-  );
-
-  // 3
-  const s = r.sizes;
-  out.push(
-    "",
-    "### Serialised provider and state size",
-    "",
-    "`__provider` is what `pulumi.runtime.serializeFunction(() => stub)` produces for each type's stub module, run by a plain `node` script (jest's and ts-node's module registries hide the installed-mode behaviour) in a program folder where the package is *installed* from `npm pack` (under `node_modules`: a one-line `require`) and in one that *links* this checkout (outside `node_modules`: the code by value). " +
-      `The linked text is ${s.sameAsHarness ? "identical to" : "**not** identical to"} what the harness's program side stores. State per resource: an \`up\` of 20 resources of each type through the harness's engine in linked mode (the test harness's mode), each state entry as JSON (inputs and outputs, secrets still wrapped), averaged; the installed-mode figure replaces the by-value \`__provider\` copies with the one-line one.`,
-    "",
-    table(
+    sizes: table(
       [
         "resource",
         "`__provider` installed bytes",
@@ -1131,36 +1091,20 @@ function report(r: Report): string {
       }),
       [1, 2, 3, 4, 5],
     ),
-    "",
-    `Whole state of that \`up\`: ${s.totalStateBytes.toLocaleString("en-US")} bytes for ${s.totalResources} resources (${fmt(s.totalStateBytes / s.totalResources, 0)} bytes/resource, the default provider's entry included). The installed Contact \`__provider\`:`,
-    "",
-    "```js",
-    s.installed.Contact.trim(),
-    "```",
-  );
-
-  // 4
-  const coldRows = r.cold.map((c) => [
-    c.mode,
-    fmt(median(c.portMs), 0),
-    fmt(median(afterPort(c)), 0),
-    fmt(median(c.checkMs), 0),
-    `${fmt(Math.min(...c.checkMs), 0)}–${fmt(Math.max(...c.checkMs), 0)}`,
-    fmt(c.bareNodeMs, 0),
-    fmt(c.hostModulesMs, 0),
-    fmt(c.providerModuleMs, 0),
-    fmt(c.undiciMs, 0),
-    fmt(c.hwmMiB, 0),
-  ]);
-  const coldMedian = Math.min(...r.cold.map((c) => median(c.checkMs)));
-  const installedCold = r.cold[0] as ColdStart;
-  out.push(
-    "",
-    "### Cold start and memory",
-    "",
-    `${COLD_STARTS} fresh hosts per mode: spawn → port line on stdout and gRPC channel ready (Pulumi's host loading its own modules: nothing of pulumi-romulus runs before its first RPC) → GetPluginInfo, Configure and the first Check of a contact answered (the first Check loads \`pulumi-romulus/provider\` lazily); each run's port → first Check is its share after the host has started. The last four columns say where the time goes, measured apart, median of 3: a bare \`node -e 0\`; requiring, in one process, what the host requires before printing its port (\`@grpc/grpc-js\`, \`@pulumi/pulumi/runtime\`, the protobuf modules, source-map-support); then \`pulumi-romulus/provider\` (what the first Check loads); then undici, which the provider loads at its first API request (a Create or Read), not at Check.`,
-    "",
-    table(
+    "state-total": table(
+      ["resources in state", "whole state bytes", "bytes/resource", "linked text identical to the harness's"],
+      [
+        [
+          String(s.totalResources),
+          s.totalStateBytes.toLocaleString("en-US"),
+          fmt(s.totalStateBytes / s.totalResources, 0),
+          s.sameAsHarness ? "yes" : "**no**",
+        ],
+      ],
+      [0, 1, 2],
+    ),
+    "contact-provider": ["```js", s.installed.Contact.trim(), "```"].join("\n"),
+    "cold-start": table(
       [
         "mode",
         "spawn → port ms (median): Pulumi's host starting",
@@ -1173,177 +1117,179 @@ function report(r: Report): string {
         "undici ms (at the first request)",
         "peak RSS after the first Check, MiB",
       ],
-      coldRows,
+      r.cold.map((c) => [
+        c.mode,
+        fmt(median(c.portMs), 0),
+        fmt(median(afterPort(c)), 0),
+        fmt(median(c.checkMs), 0),
+        `${fmt(Math.min(...c.checkMs), 0)}–${fmt(Math.max(...c.checkMs), 0)}`,
+        fmt(c.bareNodeMs, 0),
+        fmt(c.hostModulesMs, 0),
+        fmt(c.providerModuleMs, 0),
+        fmt(c.undiciMs, 0),
+        fmt(c.hwmMiB, 0),
+      ]),
       [1, 2, 3, 4, 5, 6, 7, 8, 9],
     ),
-    "",
-    `Peak memory of the provider host (\`VmHWM\` from \`/proc/<pid>/status\`, linked mode): ${fmt(r.scale.hwmAfter1000, 0)} MiB after an \`up\` of 1,000 contacts (the same host had served a warm-up \`up\` of 100 and one of 100 before; the last column above is the same figure for a host that has answered one Check), ${fmt(r.scale.hwmEnd, 0)} MiB after the ${SIZES.at(-1)?.toLocaleString("en-US")}-contact \`up\` too.`,
-  );
-
-  // 5
-  const first = r.scale.rows[0] as ScaleRow;
-  const perResource = (row: ScaleRow) => row.upMs / row.n;
-  const hostPerResource = (row: ScaleRow) => (row.cpu.host ?? 0) / row.n;
-  const scaleRows = r.scale.rows.map((row) => {
-    const cpuTotal = (row.cpu.harness ?? 0) + (row.cpu.host ?? 0) + (row.cpu.emulator ?? 0);
-    const share = (name: string) => `${Math.round(((row.cpu[name] ?? 0) / cpuTotal) * 100)}%`;
-    return [
-      row.n.toLocaleString("en-US"),
-      fmt(row.upMs / 1000, 2),
-      fmt(row.n / (row.upMs / 1000), 0),
-      fmt(perResource(row), 2),
-      (perResource(row) / perResource(first)).toFixed(2),
-      fmt(row.programMs / 1000, 2),
-      fmt(row.programMs / row.n, 2),
-      `${share("harness")} / ${share("host")} / ${share("emulator")}`,
-      fmt(hostPerResource(row), 2),
-      (hostPerResource(row) / hostPerResource(first)).toFixed(2),
-      String(row.requests),
-    ];
-  });
-  const at1000 = r.scale.rows.find((row) => row.n === 1000);
-  const last = r.scale.rows.at(-1) as ScaleRow;
-  const growth = perResource(last) / perResource(first);
-  const hostGrowth = hostPerResource(last) / hostPerResource(first);
-  out.push(
-    "",
-    `### \`up\` of many contacts, parallelism ${PARALLELISM}`,
-    "",
-    "The harness's engine with `reuseHosts`: one host, warmed by an `up` of 100 contacts, serves every size (cold start is above); the emulator is reset to its seed before each size, and every `up` starts from an empty state, so each is Check + Create for every contact. The program side (running the program under `setMocks`, recording every registration with its serialised `__provider`) is timed apart from the `up` proper (the engine's steps over gRPC, the host, the API), because in this harness both run in one process and the program side would otherwise blur the provider's figure; with the Pulumi CLI the program runs in its own language host. CPU split: the share of CPU time over the `up` spent in this process (the harness's engine side: gRPC client, Struct marshalling), in the host, and in the emulator.",
-    "",
-    table(
+    "host-memory": table(
+      ["the linked host, after", "peak RSS (`VmHWM`) MiB"],
+      [
+        ["the `up` of 1,000 contacts", fmt(r.scale.hwmAfter1000, 0)],
+        [`the \`up\` of ${last.n.toLocaleString("en-US")} contacts`, fmt(r.scale.hwmEnd, 0)],
+      ],
+      [1],
+    ),
+    scale: table(
       [
         "contacts",
         "`up` s",
         "resources/s",
         "ms/resource",
-        "vs 100",
+        `vs ${first.n}`,
         "program side s",
         "program ms/resource",
         "CPU harness / host / emulator",
         "host CPU ms/resource",
-        "vs 100",
+        `vs ${first.n}`,
         "API requests",
       ],
-      scaleRows,
+      r.scale.rows.map((row) => {
+        const cpuTotal = (row.cpu.harness ?? 0) + (row.cpu.host ?? 0) + (row.cpu.emulator ?? 0);
+        const share = (name: string) => `${Math.round(((row.cpu[name] ?? 0) / cpuTotal) * 100)}%`;
+        return [
+          row.n.toLocaleString("en-US"),
+          fmt(row.upMs / 1000, 2),
+          fmt(row.n / (row.upMs / 1000), 0),
+          fmt(perResource(row), 2),
+          (perResource(row) / perResource(first)).toFixed(2),
+          fmt(row.programMs / 1000, 2),
+          fmt(row.programMs / row.n, 2),
+          `${share("harness")} / ${share("host")} / ${share("emulator")}`,
+          fmt(hostPerResource(row), 2),
+          (hostPerResource(row) / hostPerResource(first)).toFixed(2),
+          String(row.requests),
+        ];
+      }),
       [0, 1, 2, 3, 4, 5, 6, 8, 9, 10],
     ),
-  );
+    goals: goalsTable(r),
+    explained: explainedTable(r),
+  };
+}
 
-  // Goals
+function goalsTable(r: Report): string {
   const counts = r.counts;
-  const zeroCheckDiff = counts.every((c) => c.perOp.check === "0" && c.perOp.diff === "0");
+  const installed = r.over.installed;
+  const installedCold = r.cold[0] as ColdStart;
+  const first = r.scale.rows[0] as ScaleRow;
+  const last = r.scale.rows.at(-1) as ScaleRow;
+  const growth = perResource(last) / perResource(first);
+  const hostGrowth = hostPerResource(last) / hostPerResource(first);
+  const at1000 = r.scale.rows.find((row) => row.n === 1000);
+  const ratios = (o: OverheadResult) => CRUD.map((op) => `${op} ${median(o.ratios[op]).toFixed(2)}`).join(", ");
   const oneEach = counts.every((c) =>
     CRUD.every((op) => c.perOp[op].startsWith("1.00 (") || c.perOp[op].startsWith("–")),
   );
-  const oneMe = counts.every((c) => c.me === 1);
-  const linear = growth <= 1.25;
-  const hostLinear = hostGrowth <= 1.25;
-  out.push(
-    "",
-    "### Goals",
-    "",
-    table(
-      ["goal", "measured", ""],
+  return table(
+    ["goal", "measured", ""],
+    [
+      ...r.over.latency.map((o) => [
+        `provider/raw time ≤ ${GOAL.overheadRatio} per operation, ${o.plan.concurrency} at a time, API ${o.plan.latencyMs} ms away`,
+        `installed: ${ratios(o)}`,
+        metText(worstRatio(o) <= GOAL.overheadRatio),
+      ]),
       [
-        ...latencyRows.map(({ plan, section }) => [
-          `provider/raw time ≤ ${GOAL.overheadRatio} per operation, ${plan.concurrency} at a time, API ${plan.latencyMs} ms away`,
-          `installed: ${CRUD.map((op) => `${op} ${section.ratios[op].toFixed(2)}`).join(", ")}`,
-          metText(section.worstRatio <= GOAL.overheadRatio),
-        ]),
-        [
-          `provider/raw time ≤ ${GOAL.overheadRatio} per operation, concurrency ${CONCURRENCY}, emulator answering at once`,
-          `installed: ${CRUD.map((op) => `${op} ${over.ratios[op].toFixed(2)}`).join(", ")}; linked: ${CRUD.map((op) => `${op} ${overLinked.ratios[op].toFixed(2)}`).join(", ")}`,
-          metText(over.worstRatio <= GOAL.overheadRatio),
-        ],
-        [
-          "check and diff: 0 API requests",
-          counts.map((c) => `${c.kind} ${c.perOp.check}/${c.perOp.diff}`).join(", "),
-          metText(zeroCheckDiff),
-        ],
-        [
-          "create, read, update, delete: 1 API request each",
-          oneEach ? "1 each (a call-task subscription is replaced, never updated)" : "see the table above",
-          metText(oneEach),
-        ],
-        ["one organization lookup per provider process", counts.map((c) => String(c.me)).join(", "), metText(oneMe)],
-        [
-          "one listing per kind per program run",
-          `${reqTotal(r.lookup.one.requests)} requests for 1 lookup, ${reqTotal(r.lookup.hundred.requests)} for 100`,
-          metText(reqTotal(r.lookup.hundred.requests) === reqTotal(r.lookup.one.requests)),
-        ],
-        [
-          `cold start ≤ ${GOAL.coldStartMs} ms: the started host's first Check (port → first Check answered)`,
-          r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(afterPort(c)), 0)} ms`).join(", "),
-          metText(median(afterPort(installedCold)) <= GOAL.coldStartMs),
-        ],
-        [
-          `cold start ≤ ${GOAL.coldStartMs} ms counted from the spawn (spawn → first Check answered)`,
-          `${r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(c.checkMs), 0)} ms`).join(", ")}, of which Pulumi's host start-up ${fmt(median(installedCold.portMs), 0)} ms`,
-          metText(coldMedian <= GOAL.coldStartMs),
-        ],
-        [
-          "`up` time linear in the number of resources",
-          `ms/resource at ${last.n.toLocaleString("en-US")} = ${growth.toFixed(2)} × at ${first.n}`,
-          metText(linear),
-        ],
-        [
-          "the provider host's work linear in the number of resources",
-          `host CPU ms/resource at ${last.n.toLocaleString("en-US")} = ${hostGrowth.toFixed(2)} × at ${first.n}`,
-          metText(hostLinear),
-        ],
-        [
-          `\`up\` of 1,000 contacts at parallelism ${PARALLELISM}`,
-          at1000 ? `${fmt(at1000.n / (at1000.upMs / 1000), 0)} resources/s` : "not run",
-          "(no target)",
-        ],
+        `provider/raw time ≤ ${GOAL.overheadRatio} per operation, concurrency ${CONCURRENCY}, emulator answering at once`,
+        `installed: ${ratios(installed)}; linked: ${ratios(r.over.linked)}`,
+        metText(worstRatio(installed) <= GOAL.overheadRatio),
       ],
-    ),
+      [
+        "check and diff: 0 API requests",
+        counts.map((c) => `${c.kind} ${c.perOp.check}/${c.perOp.diff}`).join(", "),
+        metText(counts.every((c) => c.perOp.check === "0" && c.perOp.diff === "0")),
+      ],
+      [
+        "create, read, update, delete: 1 API request each",
+        oneEach ? "1 each (a call-task subscription is replaced, never updated)" : "see the table above",
+        metText(oneEach),
+      ],
+      [
+        "one organization lookup per provider process",
+        counts.map((c) => String(c.me)).join(", "),
+        metText(counts.every((c) => c.me === 1)),
+      ],
+      [
+        "one listing per kind per program run",
+        `${reqTotal(r.lookup.one.requests)} requests for 1 lookup, ${reqTotal(r.lookup.hundred.requests)} for 100`,
+        metText(reqTotal(r.lookup.hundred.requests) === reqTotal(r.lookup.one.requests)),
+      ],
+      [
+        `cold start ≤ ${GOAL.coldStartMs} ms: the started host's first Check (port → first Check answered)`,
+        r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(afterPort(c)), 0)} ms`).join(", "),
+        metText(median(afterPort(installedCold)) <= GOAL.coldStartMs),
+      ],
+      [
+        `cold start ≤ ${GOAL.coldStartMs} ms counted from the spawn (spawn → first Check answered)`,
+        `${r.cold.map((c) => `${c.mode.split(" (")[0]} ${fmt(median(c.checkMs), 0)} ms`).join(", ")}, of which Pulumi's host start-up ${fmt(median(installedCold.portMs), 0)} ms`,
+        metText(Math.min(...r.cold.map((c) => median(c.checkMs))) <= GOAL.coldStartMs),
+      ],
+      [
+        "`up` time linear in the number of resources",
+        `ms/resource at ${last.n.toLocaleString("en-US")} = ${growth.toFixed(2)} × at ${first.n}`,
+        metText(growth <= 1.25),
+      ],
+      [
+        "the provider host's work linear in the number of resources",
+        `host CPU ms/resource at ${last.n.toLocaleString("en-US")} = ${hostGrowth.toFixed(2)} × at ${first.n}`,
+        metText(hostGrowth <= 1.25),
+      ],
+      [
+        `\`up\` of 1,000 contacts at parallelism ${PARALLELISM}`,
+        at1000 ? `${fmt(at1000.n / (at1000.upMs / 1000), 0)} resources/s` : "not run",
+        "(no target)",
+      ],
+    ],
   );
-  out.push("", "### What the numbers mean", "", ...meaning(r, over.ratios, growth, hostGrowth));
-  return out.join("\n");
 }
 
-/** The paragraph under the tables, from the figures of this run. */
-function meaning(r: Report, ratios: Record<CrudOp, number>, growth: number, hostGrowth: number): string[] {
+/** The figures the doc's "What the numbers mean" quotes that no table above shows as such. */
+function explainedTable(r: Report): string {
   const o = r.over.installed;
   const cpu = (s: PhaseStats, withHost: boolean) =>
     (s.cpu.bench + (withHost ? s.cpu.host : 0) + s.cpu.emulator) / s.ops;
   const providerCpu = median(CRUD.map((op) => cpu(o.provider[op], true)));
   const rawCpu = median(CRUD.map((op) => cpu(o.raw[op], false)));
-  const harnessCpu = median(CRUD.map((op) => o.provider[op].cpu.bench / o.provider[op].ops));
-  const rawClientCpu = median(CRUD.map((op) => o.raw[op].cpu.bench / o.raw[op].ops));
-  const p = r.profile;
-  const perRpc = (key: keyof HostProfile["ms"]) => fmt(p.ms[key] / p.rpcs, 2);
-  const cold = r.cold[0] as ColdStart;
-  const worst = Math.max(...Object.values(ratios));
-  const at1000 = r.scale.rows.find((row) => row.n === 1000);
-  // What the ratio would be if pulumi-romulus's own work in the host cost nothing.
-  const withoutOurs = (providerCpu - p.ms.provider / p.rpcs) / rawCpu;
-  const linkedWorst = Math.max(...CRUD.map((op) => median(r.over.linked.ratios[op])));
-  const worstOf = (o: OverheadResult) => Math.max(...CRUD.map((op) => median(o.ratios[op])));
-  const near = r.over.latency.find((o) => o.plan.latencyMs === API_LATENCY_MS && o.plan.concurrency === CONCURRENCY);
-  const far = r.over.latency.find((o) => o.plan.latencyMs > API_LATENCY_MS && o.plan.concurrency === CONCURRENCY);
-  const serial = r.over.latency.find((o) => o.plan.concurrency === 1);
-  const added = (o: OverheadResult | undefined) =>
-    o ? median(CRUD.map((op) => percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50))) : NaN;
-  const coldAfterPort = median(afterPort(cold));
   const contact = r.sizes.state.Contact;
   const copies = (text: string) => contact.providerCopies * text.length;
   const installedBytes = contact.bytes - copies(r.sizes.linked.Contact) + copies(r.sizes.installed.Contact);
-  const linkedShare = copies(r.sizes.linked.Contact) / contact.bytes;
-  const installedShare = copies(r.sizes.installed.Contact) / installedBytes;
-  return [
-    `**Overhead.** On this ${r.host.cores}-core machine both paths are CPU-bound at ${CONCURRENCY} in flight, so time per operation follows CPU per operation: the raw path costs ${fmt(rawCpu, 2)} ms of CPU per operation in all (client + emulator, median over the four operations), the provider path ${fmt(providerCpu, 2)} ms (harness + host + emulator), and the provider/raw time ratio lands near their quotient (${fmt(worst, 1)} at worst against the ${GOAL.overheadRatio} goal: ${worst <= GOAL.overheadRatio ? "met" : `missed by ${fmt(worst / GOAL.overheadRatio, 1)}×`}). The profile says where the host's share goes: pulumi-romulus's own work (check, normalisation, the API body and outputs, and its HTTP request through undici) is ${perRpc("provider")} ms per RPC, check and diff RPCs (no request) included (the raw client spends ${fmt(rawClientCpu, 2)} ms per request); Pulumi's Node host spends ${perRpc("pulumi")} ms per RPC in its gRPC server, protobuf (de)serialisation in JavaScript and Struct ⇄ JS conversion, plus ${perRpc("node")} ms of HTTP/2 and socket work under it and ${perRpc("gc")} ms of GC. On the other side of the gRPC call, the harness's JavaScript gRPC client costs ${fmt(harnessCpu, 2)} ms per operation, a stand-in for the Pulumi engine (Go, and cheaper, in a real run). So the goal is out of reach for any dynamic provider measured this way: against a local emulator that answers in a fraction of a millisecond of CPU, one gRPC hop through two JavaScript processes costs several times the HTTP request it wraps. ${withoutOurs > GOAL.overheadRatio ? `It is not the provider's logic: with pulumi-romulus's own work in the host at zero, the CPU ratio would still be ${fmt(withoutOurs, 1)}.` : ""} With the API farther away the ratio falls, but not to the goal on this machine: ${near ? `${fmt(worstOf(near), 2)} at worst ${near.plan.latencyMs} ms away` : ""}${far ? ` and ${fmt(worstOf(far), 2)} at ${far.plan.latencyMs} ms` : ""}, ${CONCURRENCY} at a time. One at a time${serial ? ` (${serial.plan.latencyMs} ms away)` : ""}, the provider path adds ${fmt(added(serial), 1)} ms to an operation (median over the four, p50 against p50${serial ? `; ratio ${fmt(worstOf(serial), 2)} at worst` : ""}): that is the hop itself. ${CONCURRENCY} at a time it adds ${fmt(added(near), 1)} ms${far ? ` (${fmt(added(far), 1)} ms at ${far.plan.latencyMs} ms)` : ""}, because the answers arrive together and the host, the harness's engine side and the emulator, three JavaScript processes with about ${fmt(providerCpu, 1)} ms of CPU per operation between them, then queue for this machine's ${r.host.cores} cores. With the Pulumi CLI the engine side is Go in a process of its own and cheaper than the harness's JavaScript gRPC client; the host's own cost (${perRpc("pulumi")} ms per RPC plus GC) is the same for any dynamic provider. ${linkedWorst > worst * 1.1 ? `Linked mode is slower still (${fmt(linkedWorst, 1)} at worst) because the 2.2 KB by-value \`__provider\` travels in every request and answer (inputs and outputs both hold it) and google-protobuf encodes and decodes strings in JavaScript; installed users get the 270-byte one.` : `Linked mode (${fmt(linkedWorst, 1)} at worst), whose 2.2 KB by-value \`__provider\` travels in every request and answer, is within this machine's noise of installed mode.`}`,
-    "",
-    `**Requests.** Check and diff send nothing; every create, read, update and delete is one request; each provider process looks its organization up once (\`GET /v1/me\`), however many resources it serves, and concurrent first requests share that one lookup. A call-task webhook subscription cannot be updated, so a change is a replace (one create and one delete), and reading one lists the subscriptions (one request while they fit a page). Data sources list each kind once per program run however many lookups ask: with ${r.lookup.agents.toLocaleString("en-US")} agents that listing is two pages of 1,000, so one lookup and a hundred concurrent ones cost the same two requests.`,
-    "",
-    `**Size.** Installed, the stored \`__provider\` is a one-line \`require\` of ~270 bytes that no release changes; from a checkout it is the stub's code, ~2.2 KB. Each state entry holds it ${contact.providerCopies === 2 ? "twice (inputs and outputs)" : `${contact.providerCopies} times`}: for a contact that is ${Math.round(linkedShare * 100)}% of its state entry in linked mode and ${Math.round(installedShare * 100)}% installed.`,
-    "",
-    `**Cold start.** A fresh host needs ${fmt(median(cold.checkMs), 0)} ms (installed) from its spawn to its first Check answered. ${fmt(median(cold.portMs), 0)} ms of it pass before the host prints its port, and none of that is pulumi-romulus: Node starts in ${fmt(cold.bareNodeMs, 0)} ms and the host's own modules (\`@pulumi/pulumi/runtime\`, gRPC, protobuf) take ${fmt(cold.hostModulesMs, 0)} ms to load, so counted from the spawn no dynamic provider reaches ${GOAL.coldStartMs} ms under this host. Once the host is up, the first Check is answered in ${fmt(coldAfterPort, 0)} ms (${coldAfterPort <= GOAL.coldStartMs ? "within" : "outside"} the ${GOAL.coldStartMs} ms goal): GetPluginInfo, Configure and a Check that loads \`pulumi-romulus/provider\` (${fmt(cold.providerModuleMs, 0)} ms: zod, the schemas and the engine). undici (${fmt(cold.undiciMs, 0)} ms) is loaded by the first API request instead, since Check sends none and a preview may need no request at all. The CLI pays all this once per provider per \`pulumi up\`, not per resource.`,
-    "",
-    `**Scale.** \`up\` time per contact ${growth <= 1.25 ? "stays flat" : "grows"} from ${r.scale.rows[0]?.n} to ${r.scale.rows.at(-1)?.n.toLocaleString("en-US")} contacts (${growth.toFixed(2)}× per resource)${growth <= 1.25 ? ", so an `up` is linear in the number of resources" : `, while the provider host's CPU per contact ${hostGrowth <= 1.25 ? "stays flat" : "grows too"} (${hostGrowth.toFixed(2)}×): ${hostGrowth <= 1.25 ? "what grows is this process, the harness's engine side, whose share of the CPU rises with the size (it holds every registration, step and state entry of the run in one JavaScript heap)" : "the provider's own work per resource grows with the size"}`}${at1000 ? `; 1,000 contacts go through at ${fmt(at1000.n / (at1000.upMs / 1000), 0)} resources/s` : ""}. It is bounded by the same per-RPC CPU as above (two RPCs per new resource, Check and Create), shared between this process (the harness's engine) and the host on ${r.host.cores} cores. The program side under \`setMocks\` costs as much again per resource or more in this harness (see the table); with the Pulumi CLI it runs in its own language host process.`,
-  ];
+  const medianAdded = (plan: OverheadResult) => median(CRUD.map((op) => addedMs(plan, op)));
+  return table(
+    ["figure", "value"],
+    [
+      ["CPU ms per operation, raw path (client + emulator), median over the four operations", fmt(rawCpu, 2)],
+      ["CPU ms per operation, provider path (harness + host + emulator), median over the four", fmt(providerCpu, 2)],
+      [
+        "CPU ms per operation of the harness's gRPC client (provider path) / of the raw client",
+        `${fmt(median(CRUD.map((op) => o.provider[op].cpu.bench / o.provider[op].ops)), 2)} / ${fmt(median(CRUD.map((op) => o.raw[op].cpu.bench / o.raw[op].ops)), 2)}`,
+      ],
+      [
+        "worst provider/raw time ratio, emulator answering at once: installed / linked",
+        `${fmt(worstRatio(o), 1)} / ${fmt(worstRatio(r.over.linked), 1)}`,
+      ],
+      [
+        "provider/raw CPU ratio with pulumi-romulus's own work in the host at zero",
+        fmt((providerCpu - r.profile.ms.provider / r.profile.rpcs) / rawCpu, 1),
+      ],
+      ...r.over.latency.map((plan) => [
+        `ms the provider path adds per operation (p50 − p50, median over the four), API ${plan.plan.latencyMs} ms away, ${plan.plan.concurrency} at a time`,
+        fmt(medianAdded(plan), 1),
+      ]),
+      [
+        "share of a Contact's state entry that is `__provider`: linked / installed",
+        `${Math.round((copies(r.sizes.linked.Contact) / contact.bytes) * 100)}% / ${Math.round((copies(r.sizes.installed.Contact) / installedBytes) * 100)}%`,
+      ],
+    ],
+  );
 }
 
 main().catch((error: unknown) => {

@@ -8,24 +8,21 @@
  * Run alone: `npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/refresh.bench.js`
  * (`--quick`: 1,000 contacts only, a trial run not to commit).
  */
-import { join } from "node:path";
 import { Engine, type State } from "../test/harness/engine";
 import { runProgram } from "../test/harness/program";
 import {
+  builtPackage,
   childPids,
   cpuMeter,
   fmt,
-  linkedProgramDir,
   machine,
-  REPO_ROOT,
   requestDelta,
-  startEmulatorChild,
+  startProviderSetup,
   table,
   writeSection,
 } from "./support";
 
-type Package = typeof import("../src");
-const romulus: Package = require(join(REPO_ROOT, "dist"));
+const romulus = builtPackage();
 
 const QUICK = process.argv.includes("--quick");
 const SIZES = QUICK ? [1000] : [1000, 5000];
@@ -53,10 +50,8 @@ interface Row {
 async function main(): Promise<void> {
   const started = performance.now();
   const host = machine();
-  const emulator = await startEmulatorChild();
-  const programDir = linkedProgramDir();
-  const config = { "romulus:endpoint": emulator.url };
-  const secretConfig = { "romulus:apiKey": emulator.apiKey };
+  const setup = await startProviderSetup();
+  const { emulator, programDir, config, secretConfig } = setup;
   const engines = MODES.map(
     (mode) => new Engine({ programDir, config, secretConfig, env: { ...mode.env }, reuseHosts: true }),
   );
@@ -108,7 +103,7 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(engines.map((e) => e.close()));
     await emulator.setFaults("off").catch(() => undefined);
-    await emulator.stop();
+    await setup.close();
   }
 
   const find = (n: number, p: number, mode: string) =>

@@ -1,10 +1,19 @@
 /**
- * Small helpers the provider benchmark shares: the machine line, percentiles, per-process CPU and memory
- * from /proc, an emulator in a child process, a linked program folder, and the section writer for
- * docs/BENCHMARKS.md.
+ * What the benchmarks share: the machine they ran on, percentiles, per-process CPU and memory from /proc,
+ * an emulator in a child process, a linked program folder with its provider configuration, and the writers
+ * of docs/BENCHMARKS.md (whole sections, or only the tables between a benchmark's markers).
  */
 import { type ChildProcess, execSync, fork } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -21,6 +30,8 @@ export interface Machine {
   memoryGiB: number;
   node: string;
   load: string;
+  /** Load average above half the cores: the run competed with other work for what was left. */
+  busy: boolean;
   date: string;
 }
 
@@ -33,6 +44,7 @@ export function machine(): Machine {
   } catch {
     // No nproc (not Linux): os.cpus() is the fallback.
   }
+  // Recorded because the machine may be shared: a loaded host explains a bad run.
   const load = loadavg()
     .map((value) => value.toFixed(2))
     .join(" / ");
@@ -42,8 +54,17 @@ export function machine(): Machine {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     load,
+    busy: (loadavg()[0] ?? 0) > cores / 2,
     date: new Date().toISOString().slice(0, 10),
   };
+}
+
+/** The number after `--<name>` on the command line, or `fallback`; it must be positive. */
+export function argument(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -231,8 +252,73 @@ export function linkedProgramDir(): string {
   return dir;
 }
 
+/** The built package (dist/), as a program and the provider host load it: the stubs serialise alike. */
+export const builtPackage = (): typeof import("../src") => require(join(REPO_ROOT, "dist"));
+
+/** An emulator child, a linked program folder and the provider configuration that points at the emulator. */
+export interface ProviderSetup {
+  emulator: EmulatorChild;
+  programDir: string;
+  config: Record<string, string>;
+  secretConfig: Record<string, string>;
+  /** Stops the emulator and removes the program folder. */
+  close(): Promise<void>;
+}
+
+export async function startProviderSetup(): Promise<ProviderSetup> {
+  const emulator = await startEmulatorChild();
+  const programDir = linkedProgramDir();
+  return {
+    emulator,
+    programDir,
+    config: { "romulus:endpoint": emulator.url },
+    secretConfig: { "romulus:apiKey": emulator.apiKey },
+    async close() {
+      rmSync(programDir, { recursive: true, force: true });
+      await emulator.stop();
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // docs/BENCHMARKS.md
+
+const openMarker = (bench: string, name: string) => `<!-- bench:${bench}/${name} -->`;
+const closeMarker = (bench: string, name: string) => `<!-- /bench:${bench}/${name} -->`;
+
+/** One generated block with its markers, as it stands in docs/BENCHMARKS.md and as a person pastes it. */
+export const markedBlock = (bench: string, name: string, text: string): string =>
+  `${openMarker(bench, name)}\n${text.trim()}\n${closeMarker(bench, name)}`;
+
+/**
+ * Replaces, in docs/BENCHMARKS.md (or `doc`), the text between each `<!-- bench:<bench>/<name> -->` and
+ * `<!-- /bench:<bench>/<name> -->` with that block's fresh table; the prose around them is the doc's own and
+ * stays. Nothing is written when a marker is missing: the error names it.
+ */
+export function writeTables(bench: string, blocks: Record<string, string>, doc = DOC): void {
+  let text = readFileSync(doc, "utf8");
+  const missing: string[] = [];
+  for (const [name, block] of Object.entries(blocks)) {
+    const start = text.indexOf(openMarker(bench, name));
+    const end = text.indexOf(closeMarker(bench, name));
+    if (start < 0 || end < start) {
+      missing.push(openMarker(bench, name));
+      continue;
+    }
+    text = `${text.slice(0, start)}${markedBlock(bench, name, block)}${text.slice(end + closeMarker(bench, name).length)}`;
+  }
+  if (missing.length > 0) {
+    throw new Error(`${doc} has no place for ${missing.join(", ")}: add the markers under the right heading`);
+  }
+  writeFileSync(doc, text);
+}
+
+/** Prints every block with its markers (what a person pastes), then writes them into docs/BENCHMARKS.md. */
+export function emitTables(bench: string, blocks: Record<string, string>): void {
+  for (const [name, block] of Object.entries(blocks)) process.stdout.write(`\n${markedBlock(bench, name, block)}\n`);
+  writeTables(bench, blocks);
+  process.stderr.write(`[${bench} bench] tables written to docs/BENCHMARKS.md\n`);
+}
 
 /** Replaces the `## <heading>` section of docs/BENCHMARKS.md, leaving the others alone, or appends it. */
 export function writeSection(heading: string, section: string): void {

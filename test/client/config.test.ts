@@ -8,35 +8,14 @@ import { RomulusClient } from "../../src/client";
 import { closeConnections } from "../../src/client/core/transport";
 import { ENV_VARS, ENVIRONMENTS, resolveSettings, type StackConfigReader } from "../../src/config";
 import { DEFAULT_API_KEY, type Emulator, startEmulator } from "../../src/emulator";
+import { isolateEnv } from "../support/env";
+import { thrown } from "./core/test-server";
 
-const ENV_NAMES = Object.values(ENV_VARS);
-const saved: Record<string, string | undefined> = {};
-
-beforeEach(() => {
-  for (const name of ENV_NAMES) {
-    saved[name] = process.env[name];
-    delete process.env[name];
-  }
-});
-afterEach(() => {
-  for (const name of ENV_NAMES) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-});
+isolateEnv(Object.values(ENV_VARS));
 
 /** A stack configuration reader over a plain object (`romulus:apiKey` → `{ apiKey }`). */
 function stack(values: Record<string, string>): StackConfigReader {
   return (name) => values[name];
-}
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("precedence: explicit > stack configuration > environment variables", () => {

@@ -11,10 +11,10 @@ import { closeConnections } from "../../src/client/core/transport";
 import { ENV_VARS, resolveSettings } from "../../src/config";
 import { Engine } from "../harness/engine";
 import { createProgramDir, type ProgramDir } from "../harness/host";
+import { isolateEnv } from "../support/env";
 import { emulator as emu, romulus } from "../support/package";
+import { thrown } from "./core/test-server";
 
-const ENV_NAMES = Object.values(ENV_VARS);
-const saved: Record<string, string | undefined> = {};
 const OPT_IN_WORDS = ["allowInsecureHttp: true", "romulus:allowInsecureHttp", "ROMULUS_ALLOW_INSECURE_HTTP=1"];
 
 /** This machine's first IPv4 address that is not loopback: what a container next to the emulator would use. */
@@ -39,28 +39,8 @@ afterAll(async () => {
   await programDir.cleanup();
   await server.close();
 });
-beforeEach(() => {
-  for (const name of ENV_NAMES) {
-    saved[name] = process.env[name];
-    delete process.env[name];
-  }
-  server.reset();
-});
-afterEach(() => {
-  for (const name of ENV_NAMES) {
-    if (saved[name] === undefined) delete process.env[name];
-    else process.env[name] = saved[name];
-  }
-});
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error("expected a throw");
-}
+isolateEnv(Object.values(ENV_VARS));
+beforeEach(() => server.reset());
 
 describe("the client", () => {
   test("refuses plain http to the network address by default, and the message names every way to opt in", () => {

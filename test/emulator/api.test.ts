@@ -2,7 +2,6 @@
  * Every endpoint of the reference over real HTTP: the reference's request examples are accepted and
  * answered in the documented response shape (parsed with the schemas in src/models).
  */
-import type { Emulator } from "../../src/emulator";
 import {
   agent,
   agentCallTask,
@@ -19,16 +18,9 @@ import {
   webhookSubscription,
   whatsAppBot,
 } from "../../src/models";
-import { call, deobfuscate, type Json, ok, reference, seeded, startTestEmulator } from "./support";
+import { call, deobfuscate, emulatorForTests, type Json, ok, reference, seeded } from "./support";
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => emu.reset());
+const emu = emulatorForTests();
 
 const firstAgent = (type?: string): Json =>
   emu.objects(seeded.org, "agents").find((a) => type === undefined || a.type === type);

@@ -1,16 +1,8 @@
 /** Contact rules: server ids, labels, tags, PUT replacement, and every search filter. */
-import type { Emulator } from "../../src/emulator";
 import { contact } from "../../src/models";
-import { call, type Json, ok, seeded, startTestEmulator } from "./support";
+import { call, emulatorForTests, type Json, ok, seeded } from "./support";
 
-let emu: Emulator;
-beforeAll(async () => {
-  emu = await startTestEmulator();
-});
-afterAll(async () => {
-  await emu.close();
-});
-beforeEach(() => emu.reset());
+const emu = emulatorForTests();
 
 const create = (body: Json) => ok(emu, "POST", "/v2/contacts", body);
 const search = async (filters: Json, page = 0, size = 50) =>

@@ -3,7 +3,7 @@
  * it, and every retry first checks that its subscription still exists and still takes the event.
  */
 import { DEFAULT_SEED, type Emulator, type StateSnapshot } from "../../src/emulator";
-import { call, type Json, ok, Receiver, seeded, startTestEmulator, until } from "./support";
+import { call, emulatorForTests, type Json, ok, Receiver, seeded, startTestEmulator, until } from "./support";
 
 let failing: Receiver;
 let healthy: Receiver;
@@ -63,12 +63,7 @@ describe("reset", () => {
 });
 
 describe("each retry checks the subscription first", () => {
-  let emu: Emulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator();
-  });
-  afterAll(() => emu.close());
-  beforeEach(() => emu.reset());
+  const emu = emulatorForTests();
 
   const sales = () => (emu.objects(seeded.org, "agents") as Json[])[0];
   const subscribe = (path: string) =>

@@ -73,6 +73,33 @@ export function startTestEmulator(options: EmulatorOptions = {}): Promise<Emulat
   return startEmulator({ outboundCallCompletionMs: 0, webhookIntervalScale: 0.01, ...options });
 }
 
+/**
+ * One emulator for the tests of the calling file or describe block: started before the first, back to its
+ * seed before each, closed after the last. The handle stands for that emulator while it runs.
+ */
+export function emulatorForTests(): Emulator {
+  let running: Emulator | undefined;
+  const live = (): Emulator => {
+    if (!running) throw new Error("the emulator runs only while the tests that share it do");
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startTestEmulator();
+  });
+  afterAll(async () => {
+    await live().close();
+    running = undefined;
+  });
+  beforeEach(() => live().reset());
+  return new Proxy({} as Emulator, {
+    get(_target, key) {
+      const emulator = live();
+      const value: unknown = Reflect.get(emulator, key, emulator);
+      return typeof value === "function" ? value.bind(emulator) : value;
+    },
+  });
+}
+
 const REFERENCE = join(__dirname, "..", "fixtures", "reference");
 
 /** A JSON example of the vendor reference (test/fixtures/reference), parsed afresh. */

@@ -4,14 +4,12 @@
  * seeds share names but not ids), with the emulator's URL as `romulus:endpoint` (which overrides the
  * stack file's `romulus:environment`). Each organization must get its own objects, wired to its own ids.
  */
-import * as path from "node:path";
 import { environments } from "../../examples/environments/program";
 import { byName } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { emulator as emu } from "../support/package";
 import {
   type Emulator,
-  EXAMPLES_DIR,
   type ExampleStack,
   type ExampleSuiteOptions,
   MANAGED_KINDS,
@@ -23,7 +21,7 @@ import {
 } from "./support";
 
 const PROJECT = "romulus-environments";
-const stackFile = (stack: string) => readStackConfig(path.join(EXAMPLES_DIR, "environments", `Pulumi.${stack}.yaml`));
+const stackFile = (stack: string) => readStackConfig("environments", stack);
 const STACKS = {
   sandbox: { org: emu.DEFAULT_ORGANIZATION_ID, apiKey: emu.DEFAULT_API_KEY },
   prod: { org: emu.SECOND_ORGANIZATION_ID, apiKey: emu.SECOND_API_KEY },

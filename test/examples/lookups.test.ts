@@ -4,12 +4,11 @@
  * `pulumi up` of its committed dev stack. It declares no resource, so the up must plan no step, start no
  * provider host, write nothing, and still export what the lookups found.
  */
-import * as path from "node:path";
 import { lookups } from "../../examples/lookups/program";
 import { ENGINE_TEST_TIMEOUT_MS } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { emulator as emu, romulus } from "../support/package";
-import { type Emulator, EXAMPLES_DIR, readStackConfig, startExampleStack, writes } from "./support";
+import { type Emulator, readStackConfig, startExampleStack, writes } from "./support";
 
 jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
@@ -57,7 +56,7 @@ test.each([
 });
 
 test("pulumi up of the dev stack through the Engine: no step, no provider host, nothing written, the outputs", async () => {
-  const dev = readStackConfig(path.join(EXAMPLES_DIR, "lookups", "Pulumi.dev.yaml"));
+  const dev = readStackConfig("lookups", "dev");
   expect(dev["romulus:apiKey"]).toBe(emu.DEFAULT_API_KEY);
   const stack = await startExampleStack(() => ({ config: { ...dev, "romulus:endpoint": server.url } }), {
     server,

@@ -4,14 +4,12 @@
  * real provider host. The tests run in order on one stack, like successive CLI runs. Run by
  * quickstart.test.ts on this repository and by the packed-package suite on the installed tarball.
  */
-import * as path from "node:path";
 import { quickstart } from "../../examples/quickstart/program";
 import { byName, plain } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { isSecret } from "../harness/wire";
 import { emulator as emu } from "../support/package";
 import {
-  EXAMPLES_DIR,
   type ExampleStack,
   type ExampleSuiteOptions,
   MANAGED_KINDS,
@@ -23,8 +21,7 @@ import {
 } from "./support";
 
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
-export const quickstartDevConfig = (): Record<string, string> =>
-  readStackConfig(path.join(EXAMPLES_DIR, "quickstart", "Pulumi.dev.yaml"));
+export const quickstartDevConfig = (): Record<string, string> => readStackConfig("quickstart", "dev");
 
 export function quickstartSuite(options: ExampleSuiteOptions = {}): void {
   let stack: ExampleStack;

@@ -33,10 +33,12 @@ export function writes(server: Emulator): Record<string, number> {
 }
 
 /**
- * The `config:` map of a `Pulumi.<stack>.yaml`. The examples' stack files are flat `key: value` maps, so a
- * few lines read them; anything else in such a file fails loudly rather than being misread.
+ * The `config:` map of examples/<example>/Pulumi.<stack>.yaml. The examples' stack files are flat
+ * `key: value` maps, so a few lines read them; anything else in such a file fails loudly rather than being
+ * misread.
  */
-export function readStackConfig(file: string): Record<string, string> {
+export function readStackConfig(example: string, stack: string): Record<string, string> {
+  const file = path.join(EXAMPLES_DIR, example, `Pulumi.${stack}.yaml`);
   const config: Record<string, string> = {};
   let inConfig = false;
   for (const raw of fs.readFileSync(file, "utf8").split("\n")) {

@@ -136,6 +136,44 @@ function typeAndName(urn: string): { type: string; name: string } {
   return { type: qualified.split("$").pop() ?? "", name: parts.slice(3).join("::") };
 }
 
+interface ResourceRequest {
+  setUrn(value: string): unknown;
+  setName(value: string): unknown;
+  setType(value: string): unknown;
+}
+/** The fields a resource RPC's request may carry; each is allowed only where that request has it. */
+type ResourceFields<R> = {
+  id?: R extends { setId(value: string): unknown } ? string : never;
+  olds?: R extends { setOlds(value: Struct): unknown } ? PropertyMap : never;
+  news?: R extends { setNews(value: Struct): unknown } ? PropertyMap : never;
+  properties?: R extends { setProperties(value: Struct): unknown } ? PropertyMap : never;
+  inputs?: R extends { setInputs(value: Struct): unknown } ? PropertyMap : never;
+  oldInputs?: R extends { setOldInputs(value: Struct): unknown } ? PropertyMap : never;
+};
+
+/** A resource RPC's request as the engine fills it: the URN with its type and name, then the given fields. */
+function resourceRequest<R extends ResourceRequest>(req: R, urn: string, fields: ResourceFields<R>): R {
+  const { type, name } = typeAndName(urn);
+  req.setUrn(urn);
+  req.setName(name);
+  req.setType(type);
+  // Each setter exists where its field is allowed (ResourceFields<R>), so the lookups below cannot miss.
+  const setters = req as unknown as Record<string, (value: unknown) => unknown>;
+  if (fields.id !== undefined) setters.setId?.call(req, fields.id);
+  const structs = {
+    olds: "setOlds",
+    news: "setNews",
+    properties: "setProperties",
+    inputs: "setInputs",
+    oldInputs: "setOldInputs",
+  } as const;
+  for (const [field, setter] of Object.entries(structs) as [keyof typeof structs, string][]) {
+    const value = fields[field];
+    if (value !== undefined) setters[setter]?.call(req, toStruct(value as PropertyMap));
+  }
+  return req;
+}
+
 export class ProviderHost {
   private readonly counts = new Map<RpcMethod, number>();
   private out = "";
@@ -305,13 +343,7 @@ export class ProviderHost {
   }
 
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
-    const req = new provproto.CheckRequest();
-    const { type, name } = typeAndName(urn);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
+    const req = resourceRequest(new provproto.CheckRequest(), urn, { olds, news });
     const r = await this.call<provproto.CheckRequest, provproto.CheckResponse>("check", req);
     const { value, secretPaths } = fromStruct(r.getInputs());
     return {
@@ -329,15 +361,7 @@ export class ProviderHost {
     news: PropertyMap,
     oldInputs?: PropertyMap,
   ): Promise<DiffResult> {
-    const req = new provproto.DiffRequest();
-    const { type, name } = typeAndName(urn);
-    req.setId(id);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    const req = resourceRequest(new provproto.DiffRequest(), urn, { id, olds, news, oldInputs });
     const r = await this.call<provproto.DiffRequest, provproto.DiffResponse>("diff", req);
     const C = provproto.DiffResponse.DiffChanges;
     const changes = r.getChanges() === C.DIFF_SOME ? "some" : r.getChanges() === C.DIFF_NONE ? "none" : "unknown";
@@ -350,12 +374,7 @@ export class ProviderHost {
   }
 
   async create(urn: string, props: PropertyMap): Promise<CreateResult> {
-    const req = new provproto.CreateRequest();
-    const { type, name } = typeAndName(urn);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setProperties(toStruct(props));
+    const req = resourceRequest(new provproto.CreateRequest(), urn, { properties: props });
     const r = await this.call<provproto.CreateRequest, provproto.CreateResponse>("create", req);
     const { value, secretPaths } = fromStruct(r.getProperties());
     return { id: r.getId(), properties: value, secretPaths };
@@ -363,14 +382,7 @@ export class ProviderHost {
 
   /** Refresh sends the old outputs as `props` and old inputs as `inputs`; a static `get` sends `{}` + inputs. */
   async read(id: string, urn: string, props: PropertyMap, inputs?: PropertyMap): Promise<ReadResult> {
-    const req = new provproto.ReadRequest();
-    const { type, name } = typeAndName(urn);
-    req.setId(id);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setProperties(toStruct(props));
-    if (inputs) req.setInputs(toStruct(inputs));
+    const req = resourceRequest(new provproto.ReadRequest(), urn, { id, properties: props, inputs });
     const r = await this.call<provproto.ReadRequest, provproto.ReadResponse>("read", req);
     const props2 = fromStruct(r.getProperties());
     const result: ReadResult = { id: r.getId(), properties: props2.value, secretPaths: props2.secretPaths };
@@ -385,29 +397,14 @@ export class ProviderHost {
     news: PropertyMap,
     oldInputs?: PropertyMap,
   ): Promise<UpdateResult> {
-    const req = new provproto.UpdateRequest();
-    const { type, name } = typeAndName(urn);
-    req.setId(id);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setOlds(toStruct(olds));
-    req.setNews(toStruct(news));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    const req = resourceRequest(new provproto.UpdateRequest(), urn, { id, olds, news, oldInputs });
     const r = await this.call<provproto.UpdateRequest, provproto.UpdateResponse>("update", req);
     const { value, secretPaths } = fromStruct(r.getProperties());
     return { properties: value, secretPaths };
   }
 
   async delete(id: string, urn: string, props: PropertyMap, oldInputs?: PropertyMap): Promise<void> {
-    const req = new provproto.DeleteRequest();
-    const { type, name } = typeAndName(urn);
-    req.setId(id);
-    req.setUrn(urn);
-    req.setName(name);
-    req.setType(type);
-    req.setProperties(toStruct(props));
-    if (oldInputs) req.setOldInputs(toStruct(oldInputs));
+    const req = resourceRequest(new provproto.DeleteRequest(), urn, { id, properties: props, oldInputs });
     await this.call("delete", req);
   }
 

@@ -4,19 +4,17 @@
  * fields the API answers (a CRM sync's `external_id`, `crm_*`, `metadata`), which are outputs and never
  * drift.
  */
-import { byName, Engine, type Step } from "../harness/engine";
-import { createProgramDir, type ProgramDir } from "../harness/host";
+import { byName, type Engine } from "../harness/engine";
 import { runProgram } from "../harness/program";
 import { emulator as emu, romulus } from "../support/package";
+import { closeEmulatorStack, type EmulatorStack, resourceOps, startEmulatorStack } from "../support/stack";
 
 const { Contact } = romulus;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
 
-let server: Awaited<ReturnType<typeof emu.startEmulator>>;
-let programDir: ProgramDir;
+let server: EmulatorStack["server"];
+let programDir: EmulatorStack["programDir"];
 let engine: Engine;
-
-const ops = (steps: Step[]) => steps.filter((s) => !s.type.startsWith("pulumi:providers:")).map((s) => s.op);
 
 const phones = [
   { number: "+442071234567", label: "MOBILE" as const },
@@ -29,24 +27,13 @@ const program = () => () => {
 };
 
 beforeAll(async () => {
-  server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-  programDir = createProgramDir();
-  engine = new Engine({
-    programDir: programDir.dir,
-    config: { "romulus:endpoint": server.url },
-    secretConfig: { "romulus:apiKey": emu.DEFAULT_API_KEY },
-  });
+  ({ server, programDir, engine } = await startEmulatorStack());
 });
-
-afterAll(async () => {
-  await engine?.close();
-  await programDir?.cleanup();
-  await server?.close();
-});
+afterAll(() => closeEmulatorStack({ server, programDir, engine }));
 
 test("a contact with repeated phones and emails is created as declared, and then shows no change", async () => {
   const up = await engine.upProgram(program());
-  expect(ops(up.steps)).toEqual(["create"]);
+  expect(resourceOps(up.steps)).toEqual(["create"]);
   const ada = byName(up.state, "ada")!;
   const stored = server.object(ORG, "contacts", ada.id) as unknown as { phones: unknown[]; emails: unknown[] };
   expect(stored.phones).toEqual([
@@ -57,7 +44,7 @@ test("a contact with repeated phones and emails is created as declared, and then
   expect(stored.emails).toHaveLength(2);
 
   const again = await engine.upProgram(program());
-  expect(ops(again.steps)).toEqual(["same"]);
+  expect(resourceOps(again.steps)).toEqual(["same"]);
   const { resources } = await runProgram(program(), engine.programOptions());
   expect((await engine.previewRefreshExpectNoChanges(resources)).ok).toBe(true);
 });

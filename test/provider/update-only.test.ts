@@ -4,24 +4,22 @@
  * as the engine keeps any object whose create failed after making it (ErrorResourceInitFailed), so the
  * next `up` finishes it rather than creating a second one. Real host over gRPC, emulator over HTTP.
  */
-import { byName, ENGINE_TEST_TIMEOUT_MS, Engine, EngineError, type Step } from "../harness/engine";
-import { createProgramDir, type ProgramDir } from "../harness/host";
+import { byName, ENGINE_TEST_TIMEOUT_MS, type Engine, EngineError } from "../harness/engine";
 import { emulator as emu, romulus } from "../support/package";
+import { closeEmulatorStack, type EmulatorStack, resourceOps, startEmulatorStack } from "../support/stack";
 
 jest.setTimeout(ENGINE_TEST_TIMEOUT_MS);
 
 const { WebhookSubscription } = romulus;
 const ORG = emu.DEFAULT_ORGANIZATION_ID;
 
-let server: Awaited<ReturnType<typeof emu.startEmulator>>;
-let programDir: ProgramDir;
+let server: EmulatorStack["server"];
+let programDir: EmulatorStack["programDir"];
 let engine: Engine;
 
 function requests(): Record<string, number> {
   return Object.fromEntries(Object.entries(server.counters()).filter(([route]) => / \//.test(route)));
 }
-/** The steps of the program's own resources (the default provider's step left out). */
-const ops = (steps: Step[]) => steps.filter((s) => !s.type.startsWith("pulumi:providers:")).map((s) => s.op);
 const subscriptions = () => server.objects(ORG, "webhook-subscriptions") as Array<Record<string, unknown>>;
 
 function program(url: string) {
@@ -31,20 +29,9 @@ function program(url: string) {
 }
 
 beforeEach(async () => {
-  server = await emu.startEmulator({ outboundCallCompletionMs: 0 });
-  programDir = createProgramDir();
-  engine = new Engine({
-    programDir: programDir.dir,
-    config: { "romulus:endpoint": server.url },
-    secretConfig: { "romulus:apiKey": emu.DEFAULT_API_KEY },
-  });
+  ({ server, programDir, engine } = await startEmulatorStack());
 });
-
-afterEach(async () => {
-  await engine?.close();
-  await programDir?.cleanup();
-  await server?.close();
-});
+afterEach(() => closeEmulatorStack({ server, programDir, engine }));
 
 test("a subscription declared DISABLED is created, then disabled: two requests, and no change afterwards", async () => {
   server.resetCounters();
@@ -61,7 +48,7 @@ test("a subscription declared DISABLED is created, then disabled: two requests, 
 
   server.resetCounters();
   const preview = await engine.previewProgram(program("https://hooks.example.com/quiet"));
-  expect(ops(preview.steps)).toEqual(["same"]);
+  expect(resourceOps(preview.steps)).toEqual(["same"]);
   expect(requests()).toEqual({});
 });
 
@@ -87,7 +74,7 @@ test("when the update after the create fails, the subscription stays in the stat
   server.setFaults("off");
   server.resetCounters();
   const r = await engine.upProgram(program("https://hooks.example.com/quiet"));
-  expect(ops(r.steps)).toEqual(["update"]);
+  expect(resourceOps(r.steps)).toEqual(["update"]);
   expect(requests()).toEqual({ "PUT /v1/webhook-subscriptions/:webhookSubscriptionId": 1, "GET /v1/me": 1 });
   expect(subscriptions()).toEqual([expect.objectContaining({ id: created?.id, status: "DISABLED" })]);
   expect(byName(r.state, "quiet")?.initErrors).toBeUndefined();

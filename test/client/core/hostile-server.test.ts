@@ -1,7 +1,6 @@
 import { once } from "node:events";
 import type { AddressInfo } from "node:net";
 import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
-import { inspect } from "node:util";
 import { RomulusClient } from "../../../src/client";
 import {
   ConnectionError,
@@ -11,37 +10,12 @@ import {
   ResponseTooLargeError,
   UnauthorizedError,
 } from "../../../src/client/core/errors";
-import { setLogSink } from "../../../src/client/core/log";
-import { closeConnections, Transport, type TransportOptions } from "../../../src/client/core/transport";
+import { closeConnections } from "../../../src/client/core/transport";
 import { ENV_VARS } from "../../../src/config";
 import { getAgent, resetLookupCache } from "../../../src/functions";
-import { failure, json, startServer, type TestServer, text } from "./test-server";
+import { everythingAbout, failure, json, KEY, serverPerTest, text } from "./test-server";
 
-const KEY = "rk_live_TOPSECRET_0123456789abcdef";
-let server: TestServer;
-let logLines: string[];
-
-beforeEach(async () => {
-  server = await startServer();
-  logLines = [];
-  setLogSink((line) => logLines.push(line));
-  delete process.env.ROMULUS_LOG;
-});
-afterEach(async () => {
-  setLogSink(undefined);
-  delete process.env.ROMULUS_LOG;
-  await closeConnections();
-  await server.close();
-});
-
-function transport(options: Partial<TransportOptions> = {}): Transport {
-  return new Transport({ baseUrl: server.url, apiKey: KEY, retryBaseDelayMs: 5, timeoutMs: 5000, ...options });
-}
-
-/** How an error is printed when a Pulumi program fails: every property, every cause, hidden ones too. */
-function printed(error: unknown): string {
-  return `${String(error)}\n${inspect(error, { showHidden: true, depth: null })}`;
-}
+const { server, logLines, transport } = serverPerTest(5000);
 
 describe("an answer undici cannot parse", () => {
   // A raw TCP server: node:http cannot send a malformed status line. It answers `HTTP/1.1 2OO OK <key>`,
@@ -78,8 +52,8 @@ describe("an answer undici cannot parse", () => {
     expect(cause.name).toBe("HTTPParserError");
     expect(cause.message).toBe("Response does not match the HTTP/1.1 protocol (Invalid status code)");
     expect(Object.keys(cause)).not.toContain("data");
-    expect(printed(error)).not.toContain(KEY);
-    expect(printed(error)).not.toContain("TOPSECRET");
+    expect(everythingAbout(error)).not.toContain(KEY);
+    expect(everythingAbout(error)).not.toContain("TOPSECRET");
     for (const line of logLines) expect(line).not.toContain("TOPSECRET");
   });
 
@@ -91,7 +65,7 @@ describe("an answer undici cannot parse", () => {
     try {
       const error = await failure(getAgent({ name: "Sales Agent" }));
       expect(String(error)).toContain("GET /v1/ai-agents/agents/search");
-      expect(printed(error)).not.toContain("TOPSECRET");
+      expect(everythingAbout(error)).not.toContain("TOPSECRET");
     } finally {
       for (const [name, value] of [
         [ENV_VARS.apiKey, saved.key],
@@ -136,7 +110,7 @@ describe("a key echoed back in another form", () => {
       expect(error.body).toEqual({ message: "invalid key [REDACTED]", echo: "[REDACTED]" });
       // The middle of the form, which no neighbouring byte can change, is nowhere.
       const middle = form.slice(8, -8);
-      expect(printed(error)).not.toContain(middle);
+      expect(everythingAbout(error)).not.toContain(middle);
       expect(logLines.some((line) => line.includes("response 401"))).toBe(true);
       for (const line of logLines) expect(line).not.toContain(middle);
     },

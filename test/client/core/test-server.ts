@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { inspect } from "node:util";
+import { setLogSink } from "../../../src/client/core/log";
+import { closeConnections, Transport, type TransportOptions } from "../../../src/client/core/transport";
+
+/** The API key the client tests send: distinctive, so any output that leaks it is caught. */
+export const KEY = "rk_live_TOPSECRET_0123456789abcdef";
 
 /** A request as the server saw it, for assertions on what the client sent. */
 export interface SeenRequest {
@@ -109,6 +115,16 @@ export async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error("expected the request to fail");
 }
 
+/** What `fn` threw; fails the test when it returns. */
+export function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error("expected a throw");
+}
+
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A loopback port with nothing listening on it (bound, then released). */
@@ -118,4 +134,74 @@ export async function unusedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** Every way an error could be shown or shipped: message, stack, own properties, JSON, deep inspection. */
+export function everythingAbout(err: unknown): string {
+  const record = err as Record<string, unknown>;
+  const own = Object.fromEntries(Object.getOwnPropertyNames(err).map((name) => [name, record[name]]));
+  return [
+    String(err),
+    JSON.stringify(own, (_k, v: unknown) =>
+      v instanceof Error ? { ...v, message: v.message, stack: v.stack, cause: v.cause } : v,
+    ),
+    inspect(err, { showHidden: true, depth: null }),
+  ].join("\n");
+}
+
+export interface ServerPerTest {
+  /** This test's server (a fresh one per test). */
+  server: TestServer;
+  /** The client's log lines of this test, with `ROMULUS_LOG` unset. */
+  logLines: string[];
+  /** A transport to this test's server with the test key, short retry delays and `timeoutMs`. */
+  transport(options?: Partial<TransportOptions>): Transport;
+}
+
+/**
+ * Registers hooks that give each test of the calling file a fresh server and captured log lines, and
+ * close both (with the client's pooled connections) after it.
+ */
+export function serverPerTest(timeoutMs: number): ServerPerTest {
+  let current: TestServer | undefined;
+  const live = (): TestServer => {
+    if (!current) throw new Error("the test server exists only while a test runs");
+    return current;
+  };
+  const logLines: string[] = [];
+  beforeEach(async () => {
+    current = await startServer();
+    logLines.length = 0;
+    setLogSink((line) => logLines.push(line));
+    delete process.env.ROMULUS_LOG;
+  });
+  afterEach(async () => {
+    setLogSink(undefined);
+    delete process.env.ROMULUS_LOG;
+    await closeConnections();
+    await live().close();
+    current = undefined;
+  });
+  const server: TestServer = {
+    get url() {
+      return live().url;
+    },
+    get port() {
+      return live().port;
+    },
+    get requests() {
+      return live().requests;
+    },
+    get maxInFlight() {
+      return live().maxInFlight;
+    },
+    handle: (handler) => live().handle(handler),
+    close: () => live().close(),
+  };
+  return {
+    server,
+    logLines,
+    transport: (options = {}) =>
+      new Transport({ baseUrl: server.url, apiKey: KEY, retryBaseDelayMs: 5, timeoutMs, ...options }),
+  };
 }

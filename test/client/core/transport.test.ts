@@ -1,4 +1,3 @@
-import { inspect } from "node:util";
 import { z } from "zod";
 import { RomulusClient } from "../../../src/client";
 import {
@@ -12,49 +11,10 @@ import {
   type ServerError,
   TimeoutError,
 } from "../../../src/client/core/errors";
-import { setLogSink } from "../../../src/client/core/log";
-import {
-  assertSafeEndpoint,
-  closeConnections,
-  Transport,
-  type TransportOptions,
-  validateRequest,
-} from "../../../src/client/core/transport";
-import { delay, drop, failure, json, startServer, type TestServer, text, unusedPort } from "./test-server";
+import { assertSafeEndpoint, Transport, validateRequest } from "../../../src/client/core/transport";
+import { delay, drop, everythingAbout, failure, json, KEY, serverPerTest, text, unusedPort } from "./test-server";
 
-const KEY = "rk_live_TOPSECRET_0123456789abcdef";
-let server: TestServer;
-let logLines: string[];
-
-beforeEach(async () => {
-  server = await startServer();
-  logLines = [];
-  setLogSink((line) => logLines.push(line));
-  delete process.env.ROMULUS_LOG;
-});
-afterEach(async () => {
-  setLogSink(undefined);
-  delete process.env.ROMULUS_LOG;
-  await closeConnections();
-  await server.close();
-});
-
-function transport(options: Partial<TransportOptions> = {}): Transport {
-  return new Transport({ baseUrl: server.url, apiKey: KEY, retryBaseDelayMs: 5, timeoutMs: 2000, ...options });
-}
-
-/** Every way an error could be shown or shipped: message, stack, own properties, JSON, deep inspection. */
-function everythingAbout(err: unknown): string {
-  const record = err as Record<string, unknown>;
-  const own = Object.fromEntries(Object.getOwnPropertyNames(err).map((name) => [name, record[name]]));
-  return [
-    String(err),
-    JSON.stringify(own, (_k, v: unknown) =>
-      v instanceof Error ? { ...v, message: v.message, stack: v.stack, cause: v.cause } : v,
-    ),
-    inspect(err, { showHidden: true, depth: null }),
-  ].join("\n");
-}
+const { server, logLines, transport } = serverPerTest(2000);
 
 describe("what goes on the wire", () => {
   test("headers, query and body", async () => {
