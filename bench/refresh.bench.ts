@@ -3,7 +3,8 @@
  * host (test/harness's engine, emulator in a child process), then refreshed with the emulator answering
  * every request after 20 ms (its latency fault, as a distant API would), at `--parallel` 16 and 64, with
  * reads batched (the default) and read one by one (`ROMULUS_BATCH_READS=0`), side by side in one run. Every
- * refresh must report no drift and no deletion. Writes docs/BENCHMARKS.md's "## Refresh" section.
+ * refresh must report no drift and no deletion. Writes the tables between the `bench:refresh/…` markers of
+ * docs/BENCHMARKS.md, whose prose explains them.
  *
  * Run alone: `npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/refresh.bench.js`
  * (`--quick`: 1,000 contacts only, a trial run not to commit).
@@ -14,12 +15,12 @@ import {
   builtPackage,
   childPids,
   cpuMeter,
+  emitTables,
   fmt,
   machine,
   requestDelta,
   startProviderSetup,
   table,
-  writeSection,
 } from "./support";
 
 const romulus = builtPackage();
@@ -149,12 +150,23 @@ async function main(): Promise<void> {
     .filter((r) => r.mode === "batched")
     .every((r) => r.wallMs <= find(r.n, r.parallelism, "by id").wallMs);
   const met = (ok: boolean) => (ok ? "**met**" : "**missed**");
-  const section = [
-    `Machine: ${host.cores} cores (\`nproc\`), ${host.model}, Node ${host.node}, ${host.date}; load average before the run ${host.load} (1/5/15 min). This benchmark took ${fmt((performance.now() - started) / 60_000, 1)} min.`,
-    "",
-    `Method: N contacts are created through the real provider host (test/harness's engine; the emulator in a child process), then refreshed with every API request held ${LATENCY_MS} ms by the emulator (\`latency=${LATENCY_MS}\`), at \`--parallel\` 16 and 64, once with reads batched (the default) and once read one by one (\`ROMULUS_BATCH_READS=0\`), one after the other in this run. Each mode has its own provider host, warmed up by a refresh of 200 contacts before anything is timed. Requests are counted by the emulator; wall time is the whole refresh as the harness sees it (Read and Diff of every contact). Every refresh must report no drift and no deletion, or the run fails. Reproduce alone: \`npm run -s build && npx tsc -p tsconfig.bench.json && node .bench-dist/bench/refresh.bench.js\`.`,
-    "",
-    table(
+  emitTables("refresh", {
+    run: table(
+      ["cores (`nproc`)", "CPU", "Node", "date", "load average 1 / 5 / 15 min", "minutes", "run"],
+      [
+        [
+          String(host.cores),
+          host.model,
+          host.node,
+          host.date,
+          `${host.load}${host.busy ? " (busy)" : ""}`,
+          fmt((performance.now() - started) / 60_000, 1),
+          `${QUICK ? "`--quick`, not to commit: " : ""}${SIZES.join(" / ")} contacts at \`--parallel\` ${PARALLELISMS.join(" / ")}, API latency ${LATENCY_MS} ms`,
+        ],
+      ],
+      [0, 5],
+    ),
+    requests: table(
       [
         "contacts",
         "parallel",
@@ -169,10 +181,7 @@ async function main(): Promise<void> {
       lines,
       [0, 1, 2, 3, 4, 5, 6, 7],
     ),
-    "",
-    "CPU time of each process during the same refreshes (from /proc): the harness's engine, the provider host and the emulator, and how many of the cores they kept busy on average (CPU s / wall s).",
-    "",
-    table(
+    cpu: table(
       [
         "contacts",
         "parallel",
@@ -187,16 +196,14 @@ async function main(): Promise<void> {
       cpuLines,
       [0, 1, 3, 4, 5, 6, 7, 8],
     ),
-    "",
-    `Goals: at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16: ${met(requestGoal)}; wall time no worse than by id: ${met(wallGoal)}.`,
-    "",
-    "What the numbers mean: by id, a refresh costs one `GET` per contact, and its wall time is the requests' latency divided by how many are in flight (the parallelism, capped by the client's 16 concurrent requests per endpoint). Batched, the reads the engine has in flight at once go out as one `POST /v2/contacts/search` with their `ids` (up to 200), so a refresh costs about N / parallelism requests plus one `GET /v1/me`; since one request answers a whole wave of reads, the wall time is no longer capped by the client's 16 connections, which is why parallelism 64 gains more than 16.",
-  ].join("\n");
-  process.stdout.write(`\n## Refresh\n\n${section}\n`);
-  if (!QUICK) {
-    writeSection("Refresh", section);
-    log("written to docs/BENCHMARKS.md");
-  }
+    goals: table(
+      ["goal", "result"],
+      [
+        [`at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16`, met(requestGoal)],
+        ["wall time no worse than by id", met(wallGoal)],
+      ],
+    ),
+  });
 }
 
 main().catch((error: unknown) => {
