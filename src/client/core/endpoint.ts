@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { type SpringPage, springPage, type V2Page, v2Page } from "../../models/common";
 import { Paginator, type PaginatorOptions } from "./pagination";
-import { pathFor } from "./path";
+import { declareTemplate, pathFor } from "./path";
 import { type HttpMethod, type QueryValue, type Transport, validateRequest } from "./transport";
 
 /**
@@ -59,7 +59,9 @@ export interface ListEndpoint<R extends Route = Route, Item extends z.ZodType = 
 
 function declared<const R extends Route, Req extends Schema>(route: R, request: Req): Declared<R, Req> {
   const space = route.indexOf(" ");
-  return { route, method: route.slice(0, space) as HttpMethod, template: route.slice(space + 1), request };
+  const template = route.slice(space + 1);
+  declareTemplate(template);
+  return { route, method: route.slice(0, space) as HttpMethod, template, request };
 }
 
 /**
