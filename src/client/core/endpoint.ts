@@ -139,7 +139,7 @@ export function paginate<E extends ListEndpoint>(
   options?: PaginatorOptions,
 ): Paginator<z.output<E["item"]>> {
   type Item = z.output<E["item"]>;
-  const base = (checked(declaration, filters ?? {}) ?? {}) as Record<string, unknown>;
+  const base = checked(declaration, filters ?? {}) as Record<string, unknown>;
   const limits = { endpoint: declaration.route, maxPageSize: declaration.maxPageSize };
   const fetch = <J>(page: number, size: number) =>
     dispatch(
