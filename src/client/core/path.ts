@@ -1,7 +1,8 @@
 import { RequestValidationError } from "./errors";
 
 /**
- * The path template of every endpoint declared (core/endpoint.ts adds each one). Where one route has a fixed
+ * The path template of every endpoint declared (core/endpoint.ts adds each one as a section module loads; the
+ * client's entry point, which `idProblem` is exported from, loads them all). Where one route has a fixed
  * word and another takes an id at the same place, an id equal to that word reaches the other route:
  * `GET /v1/webhook-subscriptions/search` is the list, not the subscription whose id is "search". Ids in this
  * API are UUIDs, 32 hex characters or integers, so refusing those words costs no real object
