@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   type AgentCallTask,
   type AgentCallTaskRequest,
@@ -6,15 +5,25 @@ import {
   agentCallTaskRequest,
   terminateByPhoneRequest,
 } from "../models/agent-call-tasks";
+import { endpoint, list } from "./core/endpoint";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
 import { Section } from "./section";
 
-/** The terminate answers are not documented: accept whatever JSON (or nothing) comes back. */
-const anything = z.unknown();
+// The terminate answers are not documented: they declare no response model, so whatever JSON (or nothing)
+// comes back is accepted.
+const api = {
+  list: list("GET /v1/ai-agents/agents/{agentId}/call-tasks", { envelope: "spring", item: agentCallTask }),
+  create: endpoint("POST /v1/ai-agents/agents/{agentId}/call-tasks", {
+    request: agentCallTaskRequest,
+    response: agentCallTask,
+  }),
+  terminate: endpoint("PUT /v1/ai-agents/agents/call-tasks/{callTaskId}/terminate"),
+  terminateByPhone: endpoint("PUT /v1/ai-agents/agents/call-tasks/terminate", { request: terminateByPhoneRequest }),
+};
 
 export class AgentCallTasks extends Section {
   list(agentId: string, options?: PaginatorOptions): Paginator<AgentCallTask> {
-    return this.springList("/v1/ai-agents/agents/{agentId}/call-tasks", { agentId }, agentCallTask, {}, options);
+    return this.paginate(api.list, { agentId }, undefined, options);
   }
 
   /**
@@ -23,28 +32,12 @@ export class AgentCallTasks extends Section {
    * `time_ranges`, `metadata.external_metadata`).
    */
   async create(agentId: string, body: AgentCallTaskRequest): Promise<AgentCallTask> {
-    const endpoint = "/v1/ai-agents/agents/{agentId}/call-tasks";
-    return this.call(
-      "POST",
-      endpoint,
-      { agentId },
-      {
-        body: this.body(agentCallTaskRequest, body, "POST", endpoint),
-        schema: agentCallTask,
-      },
-    );
+    return this.send(api.create, { agentId }, body);
   }
 
   /** Terminates one call task. */
   async terminate(callTaskId: string): Promise<void> {
-    await this.call(
-      "PUT",
-      "/v1/ai-agents/agents/call-tasks/{callTaskId}/terminate",
-      { callTaskId },
-      {
-        schema: anything,
-      },
-    );
+    await this.send(api.terminate, { callTaskId });
   }
 
   /**
@@ -52,15 +45,6 @@ export class AgentCallTasks extends Section {
    * reference shows both PUT and POST; this sends PUT, which is safe to repeat.
    */
   async terminateByPhone(contactPhoneNumber: string): Promise<void> {
-    const endpoint = "/v1/ai-agents/agents/call-tasks/terminate";
-    await this.call(
-      "PUT",
-      endpoint,
-      {},
-      {
-        body: this.body(terminateByPhoneRequest, { contact_phone_number: contactPhoneNumber }, "PUT", endpoint),
-        schema: anything,
-      },
-    );
+    await this.send(api.terminateByPhone, {}, { contact_phone_number: contactPhoneNumber });
   }
 }

@@ -6,9 +6,14 @@ import {
   type OutboundCallRequest,
   outboundCallRequest,
 } from "../models/calls";
+import { endpoint, list } from "./core/endpoint";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
-import type { QueryValue } from "./core/transport";
 import { Section } from "./section";
+
+const api = {
+  create: endpoint("POST /v1/ai-agents/agents/{agentId}/call", { request: outboundCallRequest, response: call }),
+  search: list("GET /v1/pbxes/calls/search", { envelope: "spring", item: call, request: callSearchFilters }),
+};
 
 export class Calls extends Section {
   /**
@@ -17,22 +22,11 @@ export class Calls extends Section {
    * with a call object whose `status` is FAILED and whose `error_message` says why, not an HTTP error.
    */
   async create(agentId: string, body: OutboundCallRequest): Promise<Call> {
-    const endpoint = "/v1/ai-agents/agents/{agentId}/call";
-    return this.call(
-      "POST",
-      endpoint,
-      { agentId },
-      {
-        body: this.body(outboundCallRequest, body, "POST", endpoint),
-        schema: call,
-      },
-    );
+    return this.send(api.create, { agentId }, body);
   }
 
   /** Every call matching the filters (AND-ed), across all pages. */
   search(filters: CallSearchFilters = {}, options?: PaginatorOptions): Paginator<Call> {
-    const endpoint = "/v1/pbxes/calls/search";
-    const query = this.body(callSearchFilters, filters, "GET", endpoint) as Record<string, QueryValue>;
-    return this.springList(endpoint, {}, call, query, options);
+    return this.paginate(api.search, {}, filters, options);
   }
 }

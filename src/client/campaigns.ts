@@ -5,7 +5,19 @@ import {
   createCampaignTasksRequest,
   terminateCampaignTasksRequest,
 } from "../models/campaigns";
+import { endpoint } from "./core/endpoint";
 import { Section } from "./section";
+
+const api = {
+  createTasks: endpoint("POST /v1/call-campaigns/{callCampaignId}/tasks", {
+    request: createCampaignTasksRequest,
+    response: campaignCallTasks,
+  }),
+  terminateTasks: endpoint("PUT /v1/call-campaigns/{callCampaignId}/tasks/terminate", {
+    request: terminateCampaignTasksRequest,
+    response: campaignCallTasks,
+  }),
+};
 
 export class Campaigns extends Section {
   /**
@@ -13,29 +25,11 @@ export class Campaigns extends Section {
    * the API creates every row, and one with a bad or missing number comes back with `import_errors`.
    */
   async createTasks(campaignId: string, body: CreateCampaignTasksRequest): Promise<CampaignCallTasks> {
-    const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks";
-    return this.call(
-      "POST",
-      endpoint,
-      { callCampaignId: campaignId },
-      {
-        body: this.body(createCampaignTasksRequest, body, "POST", endpoint),
-        schema: campaignCallTasks,
-      },
-    );
+    return this.send(api.createTasks, { callCampaignId: campaignId }, body);
   }
 
   /** Terminates the campaign's tasks for one number, which must be E.164 (checked before sending). */
   async terminateTasks(campaignId: string, phoneNumber: string): Promise<CampaignCallTasks> {
-    const endpoint = "/v1/call-campaigns/{callCampaignId}/tasks/terminate";
-    return this.call(
-      "PUT",
-      endpoint,
-      { callCampaignId: campaignId },
-      {
-        body: this.body(terminateCampaignTasksRequest, { phone_number: phoneNumber }, "PUT", endpoint),
-        schema: campaignCallTasks,
-      },
-    );
+    return this.send(api.terminateTasks, { callCampaignId: campaignId }, { phone_number: phoneNumber });
   }
 }

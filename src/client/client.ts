@@ -1,15 +1,18 @@
 import { type RomulusSettings, resolveSettings, type StackConfigReader } from "../config";
-import { type Me, me as meSchema } from "../models/me";
+import { type Me, me } from "../models/me";
 import { AgentCallTasks } from "./agent-call-tasks";
 import { Agents } from "./agents";
 import { CallTaskWebhookSubscriptions } from "./call-task-webhook-subscriptions";
 import { Calls } from "./calls";
 import { Campaigns } from "./campaigns";
 import { Contacts } from "./contacts";
+import { endpoint, send } from "./core/endpoint";
 import { Transport } from "./core/transport";
 import { Robocalls } from "./robocalls";
 import { WebhookSubscriptions } from "./webhook-subscriptions";
 import { WhatsApp } from "./whatsapp";
+
+const api = { me: endpoint("GET /v1/me", { response: me }) };
 
 export interface RomulusClientOptions extends RomulusSettings {
   /** Per request attempt. Default 30 s. */
@@ -81,7 +84,7 @@ export class RomulusClient {
 
   /** The organization the key belongs to: a cheap check that credentials point where they should. */
   me(): Promise<Me> {
-    return this.#transport.request({ method: "GET", path: "/v1/me", endpoint: "GET /v1/me", schema: meSchema });
+    return send(this.#transport, api.me, {});
   }
 
   /** The key, as it would appear in a string, is never part of this object's JSON form. */

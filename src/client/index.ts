@@ -2,6 +2,7 @@
 import "../node-version";
 
 export * from "./client";
+export { DEFAULT_V2_PAGE_SIZE, MAX_V2_PAGE_SIZE } from "./contacts";
 export * from "./core";
 export { orUndefined } from "./section";
 

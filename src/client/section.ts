@@ -1,21 +1,20 @@
-import type { ZodType } from "zod";
-import { type SpringPage, springPage, type V2Page, v2Page } from "../models/common";
+import type { z } from "zod";
+import {
+  type Endpoint,
+  type InputOf,
+  type ListEndpoint,
+  type OutputOf,
+  type PathParams,
+  paginate,
+  send,
+} from "./core/endpoint";
 import { NotFoundError } from "./core/errors";
-import { Paginator, type PaginatorOptions } from "./core/pagination";
-import { pathFor } from "./core/path";
-import type { HttpMethod, QueryValue, Transport } from "./core/transport";
-import { validateRequest } from "./core/transport";
-
-/** The names in braces in an endpoint template: `"/v2/contacts/{contactId}"` gives `"contactId"`. */
-export type ParamNames<E extends string> = E extends `${string}{${infer Name}}${infer Rest}`
-  ? Name | ParamNames<Rest>
-  : never;
-/** Path parameters by the name the endpoint template gives them: the compiler checks they match. */
-export type PathParams<E extends string> = Readonly<Record<ParamNames<E>, string | number>>;
+import type { Paginator, PaginatorOptions } from "./core/pagination";
+import type { Transport } from "./core/transport";
 
 /**
- * What every API section shares: the transport, request validation before anything is sent, response
- * validation against the section's models, and both pagination envelopes.
+ * What every API section shares: the transport, and calls to the endpoints it declares (`endpoint`, `list`
+ * in core/endpoint.ts), which check the request before anything is sent and the answer against its model.
  */
 export abstract class Section {
   // An ES private field, not a TypeScript `private` property: the transport holds the API key, and an
@@ -26,54 +25,23 @@ export abstract class Section {
     this.#transport = transport;
   }
 
-  /**
-   * `endpoint` is the reference's template (`/v2/contacts/{contactId}`) and `params` its path parameters:
-   * `pathFor` checks and encodes them, so no method can forget either.
-   */
-  protected async call<T, E extends string = string>(
-    method: HttpMethod,
+  /** One call to a declared endpoint, with its path parameters by name and its request model's input. */
+  protected send<E extends Endpoint>(
     endpoint: E,
-    params: PathParams<E>,
-    options: { schema?: ZodType<T>; body?: unknown; query?: Record<string, QueryValue>; idempotent?: boolean } = {},
-  ): Promise<T> {
-    const path = pathFor(endpoint, params, method);
-    return this.#transport.request<T>({ method, path, endpoint: `${method} ${endpoint}`, ...options });
+    params: PathParams<E["route"]>,
+    input?: InputOf<E["request"]>,
+  ): Promise<OutputOf<E["response"]>> {
+    return send(this.#transport, endpoint, params, input);
   }
 
-  /** Validates a request body with its model: a bad E.164 number never leaves the process. */
-  protected body<T>(schema: ZodType<T>, value: unknown, method: HttpMethod, endpoint: string): T {
-    return validateRequest(schema, value, `${method} ${endpoint}`);
-  }
-
-  /** A v1 list: `page` and `size` in the query, the Spring envelope in the answer. */
-  protected springList<T, E extends string = string>(
+  /** Every item of a declared list, its filters checked before any page is asked for. */
+  protected paginate<E extends ListEndpoint>(
     endpoint: E,
-    params: PathParams<E>,
-    item: ZodType<T>,
-    query: Record<string, QueryValue> = {},
+    params: PathParams<E["route"]>,
+    filters?: InputOf<E["request"]>,
     options?: PaginatorOptions,
-  ): Paginator<T> {
-    const schema = springPage(item) as unknown as ZodType<SpringPage<T>>;
-    return Paginator.spring(
-      (page, size) => this.call<SpringPage<T>, E>("GET", endpoint, params, { schema, query: { ...query, page, size } }),
-      options,
-      { endpoint: `GET ${endpoint}` },
-    );
-  }
-
-  /** A v2 search: `page` and `size` in the JSON body; a POST that reads, so it is safe to repeat. */
-  protected v2Search<T>(
-    endpoint: string,
-    item: ZodType<T>,
-    filters: Record<string, unknown>,
-    options?: PaginatorOptions,
-  ): Paginator<T> {
-    const schema = v2Page(item) as unknown as ZodType<V2Page<T>>;
-    return Paginator.v2(
-      (page, size) => this.call("POST", endpoint, {}, { schema, body: { ...filters, page, size }, idempotent: true }),
-      options,
-      { endpoint: `POST ${endpoint}` },
-    );
+  ): Paginator<z.output<E["item"]>> {
+    return paginate(this.#transport, endpoint, params, filters, options);
   }
 }
 

@@ -7,20 +7,32 @@ import {
   type WebhookSubscription,
   webhookSubscription,
 } from "../models/webhook-subscriptions";
+import { endpoint, list } from "./core/endpoint";
 import { RequestValidationError } from "./core/errors";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
 import { Section } from "./section";
 
-const ONE = "/v1/webhook-subscriptions/{webhookSubscriptionId}";
+const api = {
+  list: list("GET /v1/webhook-subscriptions/search", { envelope: "spring", item: webhookSubscription }),
+  get: endpoint("GET /v1/webhook-subscriptions/{webhookSubscriptionId}", { response: webhookSubscription }),
+  create: endpoint("POST /v1/webhook-subscriptions", {
+    request: createWebhookSubscriptionRequest,
+    response: webhookSubscription,
+  }),
+  update: endpoint("PUT /v1/webhook-subscriptions/{webhookSubscriptionId}", {
+    request: updateWebhookSubscriptionRequest,
+    response: webhookSubscription,
+  }),
+  delete: endpoint("DELETE /v1/webhook-subscriptions/{webhookSubscriptionId}"),
+};
 
 export class WebhookSubscriptions extends Section {
   list(options?: PaginatorOptions): Paginator<WebhookSubscription> {
-    const endpoint = "/v1/webhook-subscriptions/search";
-    return this.springList(endpoint, {}, webhookSubscription, {}, options);
+    return this.paginate(api.list, {}, undefined, options);
   }
 
   get(id: string): Promise<WebhookSubscription> {
-    return this.call("GET", ONE, { webhookSubscriptionId: id }, { schema: webhookSubscription });
+    return this.send(api.get, { webhookSubscriptionId: id });
   }
 
   /**
@@ -28,38 +40,16 @@ export class WebhookSubscriptions extends Section {
    * before sending (disable a subscription with `update`).
    */
   async create(body: CreateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
-    const endpoint = "/v1/webhook-subscriptions";
-    return this.call(
-      "POST",
-      endpoint,
-      {},
-      {
-        body: this.body(
-          createWebhookSubscriptionRequest,
-          withoutCreationStatus(body, `POST ${endpoint}`),
-          "POST",
-          endpoint,
-        ),
-        schema: webhookSubscription,
-      },
-    );
+    return this.send(api.create, {}, withoutCreationStatus(body, api.create.route));
   }
 
   /** `status` is required; `event` cannot change (a new event means a new subscription). */
   async update(id: string, body: UpdateWebhookSubscriptionRequest): Promise<WebhookSubscription> {
-    return this.call(
-      "PUT",
-      ONE,
-      { webhookSubscriptionId: id },
-      {
-        body: this.body(updateWebhookSubscriptionRequest, body, "PUT", ONE),
-        schema: webhookSubscription,
-      },
-    );
+    return this.send(api.update, { webhookSubscriptionId: id }, body);
   }
 
   async delete(id: string): Promise<void> {
-    await this.call("DELETE", ONE, { webhookSubscriptionId: id });
+    await this.send(api.delete, { webhookSubscriptionId: id });
   }
 }
 
@@ -70,7 +60,10 @@ export class WebhookSubscriptions extends Section {
  * Any other status would be silently ignored by the API, so it is refused. (The provider leaves `status`
  * out of creates: it is an `updateOnly` field there.)
  */
-function withoutCreationStatus(body: CreateWebhookSubscriptionRequest, endpoint: string): unknown {
+function withoutCreationStatus(
+  body: CreateWebhookSubscriptionRequest,
+  endpoint: string,
+): CreateWebhookSubscriptionRequest {
   if (typeof body !== "object" || body === null || !Object.hasOwn(body, "status")) return body;
   const { status, ...rest } = body as CreateWebhookSubscriptionRequest & { status?: unknown };
   if (status === undefined || status === null || status === WEBHOOK_DEFAULTS.status) return rest;

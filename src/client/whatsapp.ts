@@ -5,14 +5,22 @@ import {
   type WhatsAppBot,
   whatsAppBot,
 } from "../models/whatsapp";
+import { endpoint, list } from "./core/endpoint";
 import type { Paginator, PaginatorOptions } from "./core/pagination";
 import { Section } from "./section";
+
+const api = {
+  listBots: list("GET /v1/messengers/whatsapp/bots", { envelope: "spring", item: whatsAppBot }),
+  sendTemplateMessage: endpoint("POST /v1/messengers/whatsapp/template-message", {
+    request: templateMessageRequest,
+    response: templateMessageResponse,
+  }),
+};
 
 export class WhatsApp extends Section {
   /** Bots with their templates, configured in the dashboard. */
   listBots(options?: PaginatorOptions): Paginator<WhatsAppBot> {
-    const endpoint = "/v1/messengers/whatsapp/bots";
-    return this.springList(endpoint, {}, whatsAppBot, {}, options);
+    return this.paginate(api.listBots, {}, undefined, options);
   }
 
   /**
@@ -20,15 +28,6 @@ export class WhatsApp extends Section {
    * components only, as the API supports; both are checked before sending.
    */
   async sendTemplateMessage(body: TemplateMessageRequest): Promise<{ success: boolean }> {
-    const endpoint = "/v1/messengers/whatsapp/template-message";
-    return this.call(
-      "POST",
-      endpoint,
-      {},
-      {
-        body: this.body(templateMessageRequest, body, "POST", endpoint),
-        schema: templateMessageResponse,
-      },
-    );
+    return this.send(api.sendTemplateMessage, {}, body);
   }
 }

@@ -62,7 +62,7 @@ export class RateLimitedError extends RomulusApiError {
     super(status, method, path, body, headers, message);
     if (message === undefined) {
       const wait = this.retryAfterMs === undefined ? "" : `, Retry-After ${this.retryAfterMs / 1000} s`;
-      setMessage(this, `${this.message} [rate limited by the API${wait}]`);
+      noted(this, `[rate limited by the API${wait}]`);
     }
   }
 }
@@ -390,12 +390,11 @@ export function withRetryAfterBeyondLimit<E extends RomulusError>(
   limitMs: number,
   now: number = Date.now(),
 ): E {
-  setMessage(
+  return noted(
     error,
-    `${error.message} (not retried: the API asked to wait ${seconds(retryAfterMs)}, longer than this client ` +
-      `waits (maxRetryAfterMs ${seconds(limitMs)}); retry after ${new Date(now + retryAfterMs).toISOString()})`,
+    `(not retried: the API asked to wait ${seconds(retryAfterMs)}, longer than this client waits ` +
+      `(maxRetryAfterMs ${seconds(limitMs)}); retry after ${new Date(now + retryAfterMs).toISOString()})`,
   );
-  return error;
 }
 
 function seconds(ms: number): string {
@@ -405,6 +404,14 @@ function seconds(ms: number): string {
 /** Adds the attempt count to an error once the transport is done with it. */
 export function withAttempts<E extends RomulusError>(error: E, attempts: number, gaveUp: boolean): E {
   error.attempts = attempts;
-  if (gaveUp) setMessage(error, `${error.message} (gave up after ${attempts} attempts)`);
+  return gaveUp ? noted(error, `(gave up after ${attempts} attempts)`) : error;
+}
+
+/**
+ * Adds a note after the message, in the stack too (which is what Pulumi prints): every addition the client
+ * makes to an error it has built goes through here.
+ */
+function noted<E extends Error>(error: E, note: string): E {
+  setMessage(error, `${error.message} ${note}`);
   return error;
 }

@@ -1,5 +1,4 @@
 import type { SpringPage, V2Page } from "../../models/common";
-import { CONTACT_SEARCH_MAX_SIZE } from "../../models/contacts";
 import { RequestValidationError, RomulusError } from "./errors";
 
 /**
@@ -18,15 +17,11 @@ export interface PageData<T> {
 
 export type FetchPage<T> = (pageNumber: number, pageSize: number) => Promise<PageData<T>>;
 
-/** v1 endpoints default to 20 and document no maximum; 100 cuts round trips without risking a 400. */
-export const DEFAULT_V1_PAGE_SIZE = 100;
 /**
- * The v2 envelope's `size` is 1..200 (reference, "Search contacts": "number of results per page, between 1
- * and 200"); the only v2 list is contacts search, whose model holds the bound.
+ * The page size asked for when the caller names none and the endpoint documents no maximum: v1 endpoints
+ * default to 20 and document no maximum; 100 cuts round trips without risking a 400.
  */
-export const MAX_V2_PAGE_SIZE = CONTACT_SEARCH_MAX_SIZE;
-/** v2 contacts search documents `size` 1..200: the largest page is the fewest round trips. */
-export const DEFAULT_V2_PAGE_SIZE = MAX_V2_PAGE_SIZE;
+export const DEFAULT_V1_PAGE_SIZE = 100;
 
 /** What a list endpoint accepts as paging, checked before any request so a bad size never costs a 400. */
 export interface PageLimits {
@@ -126,7 +121,11 @@ export class Paginator<T> implements AsyncIterable<T> {
   private readonly endpoint: string;
   private readonly maxPageSize: number | undefined;
 
-  /** Throws `RequestValidationError` for a page size or start page the endpoint cannot take. */
+  /**
+   * Throws `RequestValidationError` for a page size or start page the endpoint cannot take. Without a
+   * `pageSize`, asks for the endpoint's largest page (the fewest round trips), or `DEFAULT_V1_PAGE_SIZE`
+   * where it documents no maximum.
+   */
   constructor(
     private readonly fetchPage: FetchPage<T>,
     options: PaginatorOptions = {},
@@ -134,34 +133,26 @@ export class Paginator<T> implements AsyncIterable<T> {
   ) {
     this.endpoint = limits.endpoint ?? "a paginated list";
     this.maxPageSize = limits.maxPageSize;
-    this.pageSize = this.checkedSize(options.pageSize ?? Math.min(DEFAULT_V1_PAGE_SIZE, this.maxPageSize ?? Infinity));
+    this.pageSize = this.checkedSize(options.pageSize ?? this.maxPageSize ?? DEFAULT_V1_PAGE_SIZE);
     this.startPage = this.checkedNumber("startPage", options.startPage ?? 0);
   }
 
-  /** A paginator over a v1 (Spring) list, 100 items per page unless told otherwise; no documented maximum. */
+  /** A paginator over a v1 (Spring) list, with the page sizes `limits` allows. */
   static spring<T>(
     fetchJson: (pageNumber: number, pageSize: number) => Promise<SpringPage<T>>,
     options: PaginatorOptions = {},
     limits: PageLimits = {},
   ): Paginator<T> {
-    return new Paginator(
-      async (n, size) => fromSpringPage(await fetchJson(n, size)),
-      { ...options, pageSize: options.pageSize ?? DEFAULT_V1_PAGE_SIZE },
-      limits,
-    );
+    return new Paginator(async (n, size) => fromSpringPage(await fetchJson(n, size)), options, limits);
   }
 
-  /** A paginator over a v2 list, 200 items per page unless told otherwise, and never more than 200. */
+  /** A paginator over a v2 list, with the page sizes `limits` allows. */
   static v2<T>(
     fetchJson: (pageNumber: number, pageSize: number) => Promise<V2Page<T>>,
     options: PaginatorOptions = {},
     limits: PageLimits = {},
   ): Paginator<T> {
-    return new Paginator(
-      async (n, size) => fromV2Page(await fetchJson(n, size)),
-      { ...options, pageSize: options.pageSize ?? DEFAULT_V2_PAGE_SIZE },
-      { maxPageSize: MAX_V2_PAGE_SIZE, ...limits },
-    );
+    return new Paginator(async (n, size) => fromV2Page(await fetchJson(n, size)), options, limits);
   }
 
   firstPage(): Promise<Page<T>> {

@@ -1,21 +1,36 @@
 import { RequestValidationError } from "./errors";
 
 /**
- * The API's routes that have a fixed word where another route of the same shape takes an id. An id equal to
- * that word reaches the other route: `GET /v1/webhook-subscriptions/search` is the list, not the
- * subscription whose id is "search". Ids in this API are UUIDs, 32 hex characters or integers, so refusing
- * those words costs no real object (docs/RELIABILITY.md, "Ids").
+ * The path template of every endpoint declared (core/endpoint.ts adds each one as a section module loads; the
+ * client's entry point, which `idProblem` is exported from, loads them all). Where one route has a fixed
+ * word and another takes an id at the same place, an id equal to that word reaches the other route:
+ * `GET /v1/webhook-subscriptions/search` is the list, not the subscription whose id is "search". Ids in this
+ * API are UUIDs, 32 hex characters or integers, so refusing those words costs no real object
+ * (docs/RELIABILITY.md, "Ids").
  */
-const FIXED_ROUTES = [
-  "/v1/ai-agents/agents/search",
-  "/v1/ai-agents/agents/call-tasks/terminate",
-  "/v1/webhook-subscriptions/search",
-  "/v1/call-tasks/robocalls/configurations",
-  "/v2/contacts/search",
-];
+const templates = new Set<string>();
 
-/** The fixed words of those routes, refused as ids whose endpoint is not known (a resource's `importId`). */
-const FIXED_WORDS = new Set(FIXED_ROUTES.map((route) => route.slice(route.lastIndexOf("/") + 1)));
+export function declareTemplate(template: string): void {
+  templates.add(template);
+}
+
+/** The declared routes with a fixed word right after `prefix`, by that word; the fewest parameters first. */
+function routesAfter(prefix: string): Map<string, string> {
+  const byWord = new Map<string, string>();
+  const candidates = [...templates].filter((t) => t.startsWith(prefix));
+  candidates.sort((a, b) => a.split("{").length - b.split("{").length);
+  for (const template of candidates) {
+    const word = template.slice(prefix.length).split("/")[0] ?? "";
+    if (word !== "" && !word.includes("{") && !byWord.has(word)) byWord.set(word, template);
+  }
+  return byWord;
+}
+
+/** Every word some route has where another takes an id: refused when the endpoint is not known. */
+function fixedWords(): Set<string> {
+  const places = new Set([...templates].flatMap((t) => [...t.matchAll(/\{/g)].map((m) => t.slice(0, m.index))));
+  return new Set([...places].flatMap((place) => [...routesAfter(place).keys()]));
+}
 
 /** Why `value` cannot be a path segment, or `undefined` when it can. `prefix` is the path before it. */
 function unusableId(value: string, prefix?: string): string | undefined {
@@ -25,22 +40,18 @@ function unusableId(value: string, prefix?: string): string | undefined {
   if (value === "." || value === "..") return `must be an id, not ${JSON.stringify(value)} (a path step)`;
   if (value.trim() !== value) return "must not start or end with whitespace";
   if (prefix === undefined) {
-    if (FIXED_WORDS.has(value))
+    if (fixedWords().has(value))
       return `must be an id, not ${JSON.stringify(value)}: the API routes that word to another endpoint`;
-  } else {
-    for (const route of FIXED_ROUTES) {
-      if (route.startsWith(prefix) && route.slice(prefix.length).split("/")[0] === value) {
-        return `must be an id, not ${JSON.stringify(value)}: ${route} is another endpoint`;
-      }
-    }
+    return undefined;
   }
-  return undefined;
+  const route = routesAfter(prefix).get(value);
+  return route === undefined ? undefined : `must be an id, not ${JSON.stringify(value)}: ${route} is another endpoint`;
 }
 
 /**
  * Checks an id given outside the client (a resource's `importId`, the id of `Resource.get`) with the same
- * rules the client applies to every path parameter. Without the endpoint `template`, every fixed word of
- * `FIXED_ROUTES` is refused. Returns the reason it is unusable, or `undefined`.
+ * rules the client applies to every path parameter. Without the endpoint `template`, every word a declared
+ * route has where another takes an id is refused. Returns the reason it is unusable, or `undefined`.
  */
 export function idProblem(value: unknown, template?: string): string | undefined {
   if (typeof value !== "string" && typeof value !== "number") return "must be an id (a string)";

@@ -326,6 +326,17 @@ function packageVersion(): string {
   return cachedVersion;
 }
 
+/** One attempt of a request: `url` is where it goes, `path` (without host or query) how errors name it. */
+interface AttemptRequest {
+  method: HttpMethod;
+  url: string;
+  path: string;
+  /** The JSON body, already serialised. */
+  payload: string | undefined;
+  /** 1 for the first. */
+  attempt: number;
+}
+
 /** One attempt's answer, body already read (the connection is back in the pool). */
 interface AttemptResponse {
   status: number;
@@ -400,7 +411,7 @@ export class Transport {
       let error: RomulusError;
       let retryable: boolean;
       try {
-        const response = await this.attemptOnce(method, url, options.path, payload, attempt);
+        const response = await this.attemptOnce({ method, url, path: options.path, payload, attempt });
         if (response.status >= 200 && response.status < 300) {
           return {
             status: response.status,
@@ -462,31 +473,19 @@ export class Transport {
    * One attempt: waits for a slot (this transport's, then the origin's), then sends with the timeout
    * running, and reads the whole body before giving the slot back.
    */
-  private async attemptOnce(
-    method: HttpMethod,
-    url: string,
-    path: string,
-    payload: string | undefined,
-    attempt: number,
-  ): Promise<AttemptResponse> {
+  private async attemptOnce(request: AttemptRequest): Promise<AttemptResponse> {
     const releaseOwn = await this.limiter.acquire();
     let releaseShared: (() => void) | undefined;
     try {
       releaseShared = await this.shared.acquire();
-      return await this.send(method, url, path, payload, attempt);
+      return await this.send(request);
     } finally {
       releaseShared?.();
       releaseOwn();
     }
   }
 
-  private async send(
-    method: HttpMethod,
-    url: string,
-    path: string,
-    payload: string | undefined,
-    attempt: number,
-  ): Promise<AttemptResponse> {
+  private async send({ method, url, path, payload, attempt }: AttemptRequest): Promise<AttemptResponse> {
     const headers: Record<string, string> = {
       authorization: this.#apiKey,
       accept: "application/json",

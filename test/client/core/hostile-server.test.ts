@@ -318,6 +318,20 @@ describe("ids", () => {
     expect(server.requests.map((r) => r.url)).toEqual(["/v1/ai-agents/agents/call-tasks/search/terminate"]);
   });
 
+  test("a word of any declared route is refused where another route takes an id there, naming that route", async () => {
+    const refusals = [
+      [() => client.agentCallTasks.list("search").firstPage(), "/v1/ai-agents/agents/search"],
+      [() => client.calls.create("call-tasks", { to: "+442071234567" }), "/v1/ai-agents/agents/call-tasks/terminate"],
+      [() => client.agentCallTasks.terminate("terminate"), "/v1/ai-agents/agents/call-tasks/terminate"],
+    ] as const;
+    for (const [call, route] of refusals) {
+      const error = (await failure(call())) as RequestValidationError;
+      expect(error).toBeInstanceOf(RequestValidationError);
+      expect(error.message).toContain(`${route} is another endpoint`);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
   test("ids that merely contain dots or slashes are encoded and sent", async () => {
     server.handle((_req, res) => text(res, 204, ""));
     await client.contacts.delete("a/../b");

@@ -1,6 +1,7 @@
 import { z } from "zod";
+import { DEFAULT_V2_PAGE_SIZE, MAX_V2_PAGE_SIZE } from "../../../src/client/contacts";
 import { RequestValidationError, RomulusError } from "../../../src/client/core/errors";
-import { DEFAULT_V1_PAGE_SIZE, DEFAULT_V2_PAGE_SIZE, Paginator } from "../../../src/client/core/pagination";
+import { DEFAULT_V1_PAGE_SIZE, Paginator } from "../../../src/client/core/pagination";
 import { closeConnections, Transport } from "../../../src/client/core/transport";
 import { springPage, v2Page } from "../../../src/models/common";
 import { json, type SeenRequest, startServer, type TestServer } from "./test-server";
@@ -74,11 +75,13 @@ function serveV2(opts: { maxSize?: number } = {}) {
   });
 }
 
+/** The page sizes are the endpoint's: contacts search declares its largest page, as the client does. */
 function v2List(options?: { pageSize?: number }) {
   const schema = v2Page(item);
   return Paginator.v2(
     (page, size) => transport.request({ method: "POST", path: "/v2/contacts/search", body: { page, size }, schema }),
     options,
+    { maxPageSize: MAX_V2_PAGE_SIZE },
   );
 }
 
