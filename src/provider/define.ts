@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import type { RomulusClient } from "../client";
-import type { RuleIssue } from "../models/webhook-subscriptions";
-import { toSnake } from "./values";
+import { type CamelKey, camelSchema, toCamel, toSnake } from "../models/case";
+import type { RuleIssue } from "../models/common";
 
 /**
  * How a resource is declared: once, field by field, the way pulumi-go-provider's `infer` does it. The
@@ -18,7 +18,10 @@ export interface FieldSpec {
   fromApi?: (answer: Record<string, unknown>) => unknown;
   /** The server default, used when the program leaves the field unset. */
   default?: unknown;
-  /** Changing the field means a new object (the API cannot change it in place). */
+  /**
+   * Changing the field means a new object (the API cannot change it in place). Every field of a resource
+   * whose API has no update replaces without saying so.
+   */
   replaceOnChange?: boolean;
   /**
    * The canonical form of a value, applied to inputs and to what the API answers alike, so the two compare
@@ -35,6 +38,56 @@ export interface FieldSpec {
    */
   updateOnly?: boolean;
 }
+
+/** What a resource says about a field beyond its model's request schema. */
+export type FieldExtras = Omit<FieldSpec, "schema">;
+
+/**
+ * A resource's fields from its model's request shape: one field per key, camelCased at every depth, validated
+ * by the model's own schema (checks and messages alike), so a field is declared once, in the model. `extras`
+ * adds, by field name, what a request schema cannot say (the server default, how values compare...); a
+ * field with a default may be left out by the program.
+ */
+export function fieldsFrom<S extends z.ZodRawShape>(
+  shape: S,
+  extras: { [K in keyof S & string as CamelKey<K>]?: FieldExtras } = {},
+): { [K in keyof S & string as CamelKey<K>]: FieldSpec } {
+  const given = extras as Record<string, FieldExtras | undefined>;
+  const fields: Record<string, FieldSpec> = {};
+  for (const [key, schema] of Object.entries(shape)) {
+    const name = toCamel(key);
+    const extra = given[name] ?? {};
+    const camel = camelSchema(schema as z.ZodType);
+    const required = !camel.safeParse(undefined).success;
+    fields[name] = { ...extra, schema: required && extra.default !== undefined ? camel.optional() : camel };
+  }
+  return fields as { [K in keyof S & string as CamelKey<K>]: FieldSpec };
+}
+
+/**
+ * Outputs the server adds beyond the inputs: `copied` are API keys taken as they are, camelCased
+ * (`created_at` -> `createdAt`); `derived` are computed from the answer. The names are known without an
+ * answer, so a resource registers them as its outputs.
+ */
+export function serverOutputs<TApi extends ApiObject, const C extends readonly (keyof TApi & string)[]>(
+  copied: C,
+  derived: Record<string, (answer: TApi) => unknown> = {},
+): ServerOutputs<TApi> {
+  const names = [...copied.map(toCamel), ...Object.keys(derived)];
+  const read = (answer: TApi) => ({
+    ...Object.fromEntries(copied.map((key) => [toCamel(key), answer[key]])),
+    ...Object.fromEntries(Object.entries(derived).map(([name, from]) => [name, from(answer)])),
+  });
+  return Object.assign(read, { names });
+}
+
+/**
+ * The server's outputs of an answer, in camelCase, and their names. Written as a method so that a
+ * definition of one API type serves where any definition is expected, as the rest of the definition does.
+ */
+export type ServerOutputs<TApi> = { read(answer: TApi): Record<string, unknown> }["read"] & {
+  readonly names: readonly string[];
+};
 
 /** Where a field is in the API's bodies and answers. */
 export function apiName(name: string, field: FieldSpec): string {
@@ -54,7 +107,7 @@ export interface ResourceApi<TApi> {
   create(client: RomulusClient, body: Record<string, unknown>): Promise<TApi>;
   /** `undefined` when the object does not exist (404). */
   get(client: RomulusClient, id: string): Promise<TApi | undefined>;
-  /** Absent when the API has no update: every field must then be `replaceOnChange`. */
+  /** Absent when the API has no update: every change then replaces the object. */
   update?(client: RomulusClient, id: string, body: Record<string, unknown>): Promise<TApi>;
   /** Resolves when the object is gone, including when it already was (404). */
   delete(client: RomulusClient, id: string): Promise<void>;
@@ -106,7 +159,7 @@ export interface ResourceDefinition<TApi extends ApiObject = ApiObject> {
     differs(desired: Record<string, unknown>, actual: Record<string, unknown>): boolean;
   }>;
   /** Outputs the server adds beyond the inputs (createdAt, source, ...), in camelCase. */
-  serverOutputs(answer: TApi): Record<string, unknown>;
+  serverOutputs: ServerOutputs<TApi>;
   api: ResourceApi<TApi>;
 }
 
@@ -114,9 +167,6 @@ export function defineResource<TApi extends ApiObject>(definition: ResourceDefin
   for (const [name, field] of Object.entries(definition.fields)) {
     if (field.updateOnly && (field.createOnly || !definition.api.update)) {
       throw new Error(`${definition.kind}.${name}: an update-only field needs an update that takes it`);
-    }
-    if (!definition.api.update && !field.replaceOnChange) {
-      throw new Error(`${definition.kind}.${name}: the API has no update, so the field must replace on change`);
     }
   }
   return definition;

@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkedUnderMocks, mocksInstalled } from "../mocks";
 import type { ApiObject, ResourceDefinition } from "../provider/define";
+import { ORGANIZATION_ID } from "../provider/engine";
 
 /** Outputs every resource has beyond its inputs. */
 export interface ResourceOutputs {
@@ -11,20 +12,20 @@ export interface ResourceOutputs {
 }
 
 /**
- * The props a resource registers: the user's args, and every output name set to undefined so that Pulumi
- * exposes it as a property of the resource. Under `setMocks` (a unit test, where no provider runs), the
+ * The props a resource registers: the user's args, and every output name (its fields, the server's
+ * outputs its definition names, the organization) set to undefined so that Pulumi exposes it as a
+ * property of the resource. Under `setMocks` (a unit test, where no provider runs), the
  * args pass the definition's check first, as `pulumi preview` would check them; a static `get` (an `id`)
  * has none to check.
  */
 export function resourceProps<TApi extends ApiObject>(
   def: ResourceDefinition<TApi>,
   args: object,
-  serverOutputs: readonly string[],
   name: string,
   opts: pulumi.CustomResourceOptions | undefined,
 ): pulumi.Inputs {
   const props: pulumi.Inputs = {};
-  for (const output of [...Object.keys(def.fields), ...serverOutputs]) props[output] = undefined;
+  for (const output of [...Object.keys(def.fields), ...def.serverOutputs.names, ORGANIZATION_ID]) props[output] = undefined;
   const given = { ...props, ...args };
   if (opts?.id !== undefined || !mocksInstalled()) return given;
   return checkedUnderMocks(def as unknown as ResourceDefinition<ApiObject>, name, args as Record<string, never>, given);
