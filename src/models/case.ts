@@ -19,21 +19,24 @@ export function toSnake(key: string): string {
 }
 
 /** `toCamel` at the type level: `CamelKey<"address_line">` is `"addressLine"`. */
-export type CamelKey<K extends string> = K extends Lowercase<K>
-  ? K extends `${infer Head}_${infer Tail}`
-    ? `${Head}${Capitalize<CamelKey<Tail>>}`
-    : K
-  : K;
+export type CamelKey<K extends string> =
+  K extends Lowercase<K> ? (K extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelKey<Tail>>}` : K) : K;
 
 /**
  * An API object as the package hands it to users: the keys its model declares (no index signature),
  * camelCased at every depth, and `null` (the API's "not set") as `undefined`.
  */
-export type Camelized<T> = T extends readonly (infer U)[]
-  ? Camelized<U>[]
-  : T extends object
-    ? { [K in keyof T as string extends K ? never : K extends string ? CamelKey<K> : never]: Camelized<Exclude<T[K], null>> }
-    : T;
+export type Camelized<T> = T extends string | number | boolean | bigint | symbol
+  ? T // before `object`: a branded string (`string & {}`, see OpenEnum) stays a string
+  : T extends readonly (infer U)[]
+    ? Camelized<U>[]
+    : T extends object
+      ? {
+          [K in keyof T as string extends K ? never : K extends string ? CamelKey<K> : never]: Camelized<
+            Exclude<T[K], null>
+          >;
+        }
+      : T;
 
 /** Every key of a JSON-like value converted with `convert`, at every depth. */
 function convertKeys(value: unknown, convert: (key: string) => string): unknown {
@@ -83,7 +86,9 @@ export function camelSchema(schema: z.ZodType): z.ZodType {
   const def = defOf(schema);
   const clone = (changes: Partial<Def>) => schema.clone({ ...def, ...changes } as never) as z.ZodType;
   if (def.type === "object" && def.shape) {
-    return clone({ shape: Object.fromEntries(Object.entries(def.shape).map(([k, s]) => [toCamel(k), camelSchema(s)])) });
+    return clone({
+      shape: Object.fromEntries(Object.entries(def.shape).map(([k, s]) => [toCamel(k), camelSchema(s)])),
+    });
   }
   if (def.type === "array" && def.element) return clone({ element: camelSchema(def.element) });
   if (def.innerType && ["optional", "nullable", "default", "nonoptional", "readonly"].includes(def.type)) {
