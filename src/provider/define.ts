@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { RomulusClient } from "../client";
-import { type CamelKey, camelSchema, toCamel, toSnake } from "../models/case";
+import { type Camelized, type CamelKey, camelSchema, toCamel, toSnake } from "../models/case";
 import type { RuleIssue } from "../models/common";
 
 /**
@@ -42,16 +42,27 @@ export interface FieldSpec {
 /** What a resource says about a field beyond its model's request schema. */
 export type FieldExtras = Omit<FieldSpec, "schema">;
 
+/** A field whose schema is typed with what a program gives it, camelCased (`TInput`). */
+export type TypedField<TInput> = FieldSpec & { schema: z.ZodType<unknown, TInput> };
+
+/** The fields `fieldsFrom` derives from a request shape `S`, given the resource's `E`xtras. */
+export type FieldsFrom<S extends z.ZodRawShape, E> = {
+  [K in keyof S & string as CamelKey<K>]: TypedField<
+    | Camelized<Exclude<z.input<S[K]>, null>>
+    | (CamelKey<K> extends keyof E ? (E[CamelKey<K>] extends { default: unknown } ? undefined : never) : never)
+  >;
+};
+
 /**
  * A resource's fields from its model's request shape: one field per key, camelCased at every depth, validated
  * by the model's own schema (checks and messages alike), so a field is declared once, in the model. `extras`
  * adds, by field name, what a request schema cannot say (the server default, how values compare...); a
  * field with a default may be left out by the program.
  */
-export function fieldsFrom<S extends z.ZodRawShape>(
-  shape: S,
-  extras: { [K in keyof S & string as CamelKey<K>]?: FieldExtras } = {},
-): { [K in keyof S & string as CamelKey<K>]: FieldSpec } {
+export function fieldsFrom<
+  S extends z.ZodRawShape,
+  E extends Partial<Record<CamelKey<keyof S & string>, FieldExtras>> = Record<never, never>,
+>(shape: S, extras: E & Partial<Record<CamelKey<keyof S & string>, FieldExtras>> = {} as E): FieldsFrom<S, E> {
   const given = extras as Record<string, FieldExtras | undefined>;
   const fields: Record<string, FieldSpec> = {};
   for (const [key, schema] of Object.entries(shape)) {
@@ -61,7 +72,9 @@ export function fieldsFrom<S extends z.ZodRawShape>(
     const required = !camel.safeParse(undefined).success;
     fields[name] = { ...extra, schema: required && extra.default !== undefined ? camel.optional() : camel };
   }
-  return fields as { [K in keyof S & string as CamelKey<K>]: FieldSpec };
+  const unknown = Object.keys(given).filter((name) => !(name in fields));
+  if (unknown.length > 0) throw new Error(`extras for fields the request does not have: ${unknown.join(", ")}`);
+  return fields as FieldsFrom<S, E>;
 }
 
 /**
@@ -69,25 +82,40 @@ export function fieldsFrom<S extends z.ZodRawShape>(
  * (`created_at` -> `createdAt`); `derived` are computed from the answer. The names are known without an
  * answer, so a resource registers them as its outputs.
  */
-export function serverOutputs<TApi extends ApiObject, const C extends readonly (keyof TApi & string)[]>(
+export function serverOutputs<
+  TApi extends ApiObject,
+  const C extends readonly (keyof TApi & string)[],
+  N extends string = never,
+>(
   copied: C,
-  derived: Record<string, (answer: TApi) => unknown> = {},
-): ServerOutputs<TApi> {
-  const names = [...copied.map(toCamel), ...Object.keys(derived)];
+  derived: Record<N, (answer: TApi) => unknown> = {} as Record<N, never>,
+): ServerOutputs<TApi, CamelKey<C[number]> | N> {
+  const names = [...copied.map(toCamel), ...Object.keys(derived)] as (CamelKey<C[number]> | N)[];
   const read = (answer: TApi) => ({
     ...Object.fromEntries(copied.map((key) => [toCamel(key), answer[key]])),
-    ...Object.fromEntries(Object.entries(derived).map(([name, from]) => [name, from(answer)])),
+    ...Object.fromEntries(
+      Object.entries<(answer: TApi) => unknown>(derived).map(([name, from]) => [name, from(answer)]),
+    ),
   });
   return Object.assign(read, { names });
 }
 
 /**
- * The server's outputs of an answer, in camelCase, and their names. Written as a method so that a
+ * The server's outputs of an answer, in camelCase, and their `N`ames. Written as a method so that a
  * definition of one API type serves where any definition is expected, as the rest of the definition does.
  */
-export type ServerOutputs<TApi> = { read(answer: TApi): Record<string, unknown> }["read"] & {
-  readonly names: readonly string[];
+export type ServerOutputs<TApi, N extends string = string> = { read(answer: TApi): Record<string, unknown> }["read"] & {
+  readonly names: readonly N[];
 };
+
+/** The args a program gives a resource with these fields, without Inputs: optional where `undefined` is accepted. */
+export type ArgsOf<F extends Record<string, FieldSpec>> = Flat<
+  { [K in keyof F as undefined extends InputOf<F[K]> ? never : K]: InputOf<F[K]> } & {
+    [K in keyof F as undefined extends InputOf<F[K]> ? K : never]?: InputOf<F[K]>;
+  }
+>;
+type InputOf<F> = F extends { schema: z.ZodType<unknown, infer I> } ? I : never;
+type Flat<T> = { [K in keyof T]: T[K] };
 
 /** Where a field is in the API's bodies and answers. */
 export function apiName(name: string, field: FieldSpec): string {

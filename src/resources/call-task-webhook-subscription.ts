@@ -9,10 +9,12 @@ import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/call-task-webhook-subscription");
 
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
 
 // The create request's fields in the resource's order.
 const { url, entity_id, entity_type } = createCallTaskWebhookSubscriptionRequest.shape;
+const fields = fieldsFrom({ url, entity_id, entity_type }, { entityType: { default: "robocall" } });
+const outputs = serverOutputs(["created_at", "updated_at"]);
 
 /**
  * A robocall results subscription (`/v1/call-tasks/webhook-subscriptions`). The API has no get and no
@@ -22,8 +24,8 @@ const { url, entity_id, entity_type } = createCallTaskWebhookSubscriptionRequest
 export const callTaskWebhookSubscriptionDefinition = defineResource<ApiCallTaskWebhookSubscription>({
   kind: "CallTaskWebhookSubscription",
   noun: "call-task webhook subscription",
-  fields: fieldsFrom({ url, entity_id, entity_type }, { entityType: { default: "robocall" } }),
-  serverOutputs: serverOutputs(["created_at", "updated_at"]),
+  fields,
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.callTaskWebhookSubscriptions.create(body as never),
     get: async (client, id) => {
@@ -82,3 +84,8 @@ export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
     return new CallTaskWebhookSubscription(name, {} as CallTaskWebhookSubscriptionArgs, { ...opts, id });
   }
 }
+
+// CallTaskWebhookSubscriptionArgs and the outputs above say what the definition says (see Agrees).
+type _CallTaskWebhookSubscriptionAgrees = Assert<
+  Agrees<CallTaskWebhookSubscriptionArgs, typeof fields, CallTaskWebhookSubscription, typeof outputs>
+>;

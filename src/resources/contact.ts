@@ -12,7 +12,7 @@ import { defineResource, fieldsFrom, ReadManyRefusedError, serverOutputs } from 
 import stub = require("../provider/stubs/contact");
 
 import { sameValue } from "../provider/values";
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
 
 type Entry = Record<string, unknown>;
 
@@ -23,37 +23,45 @@ const withoutIds = (v: unknown) => (v as Entry[]).map(({ id: _id, ...rest }) => 
 const sortedUnique = (v: unknown) => [...new Set((v as string[]).map((s) => s.trim()))].sort();
 
 /**
+ * A contact's fields are the request's (models/contacts.ts), in its order; here is only how they default
+ * and compare.
+ */
+const fields = fieldsFrom(contactRequest.shape, {
+  phones: { default: [], normalise: withLabel, comparable: withoutIds },
+  emails: { default: [], normalise: withLabel, comparable: withoutIds },
+  addresses: {
+    default: [],
+    // An address field the server holds as null and one the program leaves out are the same.
+    normalise: (v: unknown) =>
+      (v as Entry[]).map((a) => Object.fromEntries(Object.entries(a).filter(([, x]) => x !== null && x !== undefined))),
+    comparable: withoutIds,
+  },
+  tags: {
+    default: [],
+    // The API answers tag objects; the field holds their names, as a set.
+    fromApi: (answer) => (answer as ApiContact).tags.map((t) => t.name),
+    normalise: sortedUnique,
+  },
+  tagIds: { default: [], fromApi: (answer) => (answer as ApiContact).tags.map((t) => t.id), normalise: sortedUnique },
+});
+
+/** Read-only: set by the server or a CRM sync, never sent and never compared, so they cause no diff. */
+const outputs = serverOutputs(
+  ["external_id", "crm_name", "crm_contact_url", "crm_logo", "source", "created_at", "updated_at"],
+  {
+    metadata: (answer: ApiContact) => answer.metadata ?? {},
+    assignedTags: (answer: ApiContact) => answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
+  },
+);
+
+/**
  * A contact (`/v2/contacts`). The API's PUT replaces the whole contact, so an update always sends the
- * complete desired contact and changing one field never loses the others. Its fields are the request's
- * (models/contacts.ts); what follows says how they default and compare.
+ * complete desired contact and changing one field never loses the others.
  */
 export const contactDefinition = defineResource<ApiContact>({
   kind: "Contact",
   noun: "contact",
-  fields: fieldsFrom(contactRequest.shape, {
-    phones: { default: [], normalise: withLabel, comparable: withoutIds },
-    emails: { default: [], normalise: withLabel, comparable: withoutIds },
-    addresses: {
-      default: [],
-      // An address field the server holds as null and one the program leaves out are the same.
-      normalise: (v) =>
-        (v as Entry[]).map((a) =>
-          Object.fromEntries(Object.entries(a).filter(([, x]) => x !== null && x !== undefined)),
-        ),
-      comparable: withoutIds,
-    },
-    tags: {
-      default: [],
-      // The API answers tag objects; the field holds their names, as a set.
-      fromApi: (answer) => (answer.tags as Array<{ name: string }>).map((t) => t.name),
-      normalise: sortedUnique,
-    },
-    tagIds: {
-      default: [],
-      fromApi: (answer) => (answer.tags as Array<{ id: string }>).map((t) => t.id),
-      normalise: sortedUnique,
-    },
-  }),
+  fields,
   groups: [
     {
       // Tags given by name and by id come back as one list of tag objects: the contact matches when it
@@ -74,14 +82,7 @@ export const contactDefinition = defineResource<ApiContact>({
       },
     },
   ],
-  // Read-only: set by the server or a CRM sync, never sent and never compared, so they cause no diff.
-  serverOutputs: serverOutputs(
-    ["external_id", "crm_name", "crm_contact_url", "crm_logo", "source", "created_at", "updated_at"],
-    {
-      metadata: (answer) => answer.metadata ?? {},
-      assignedTags: (answer) => answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
-    },
-  ),
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.contacts.create(body as never),
     get: (client, id) => orUndefined(client.contacts.get(id)),
@@ -186,3 +187,6 @@ export class Contact extends pulumi.dynamic.Resource {
     return new Contact(name, {} as ContactArgs, { ...opts, id });
   }
 }
+
+// ContactArgs and the outputs above say what the definition says (see Agrees).
+type _ContactAgrees = Assert<Agrees<ContactArgs, typeof fields, Contact, typeof outputs>>;

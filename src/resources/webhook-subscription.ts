@@ -15,11 +15,32 @@ import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/webhook-subscription");
 
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
 
 // The create request's fields, and `status`, which only the update takes.
 const { event, url, ...settings } = createWebhookSubscriptionRequest.shape;
 const { status } = updateWebhookSubscriptionRequest.shape;
+
+const fields = fieldsFrom(
+  { event, url, status, ...settings },
+  {
+    event: { replaceOnChange: true, createOnly: true },
+    // A subscription is created ACTIVE (the create body has no status): DISABLED takes an update after.
+    status: { default: WEBHOOK_DEFAULTS.status, updateOnly: true },
+    // The reference bounds neither: at least one attempt, at least a second apart (see the models).
+    attempts: { default: WEBHOOK_DEFAULTS.attempts },
+    attemptsIntervalSeconds: { default: WEBHOOK_DEFAULTS.attempts_interval_seconds },
+    specifications: {
+      default: {},
+      // An empty value and an absent one mean the same to the API.
+      normalise: (v: unknown) =>
+        Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== ""),
+        ),
+    },
+  },
+);
+const outputs = serverOutputs(["created_at", "updated_at"]);
 
 /**
  * A webhook subscription (`/v1/webhook-subscriptions`): Romulus POSTs the chosen event to `url`.
@@ -28,27 +49,9 @@ const { status } = updateWebhookSubscriptionRequest.shape;
 export const webhookSubscriptionDefinition = defineResource<ApiWebhookSubscription>({
   kind: "WebhookSubscription",
   noun: "webhook subscription",
-  fields: fieldsFrom(
-    { event, url, status, ...settings },
-    {
-      event: { replaceOnChange: true, createOnly: true },
-      // A subscription is created ACTIVE (the create body has no status): DISABLED takes an update after.
-      status: { default: WEBHOOK_DEFAULTS.status, updateOnly: true },
-      // The reference bounds neither: at least one attempt, at least a second apart (see the models).
-      attempts: { default: WEBHOOK_DEFAULTS.attempts },
-      attemptsIntervalSeconds: { default: WEBHOOK_DEFAULTS.attempts_interval_seconds },
-      specifications: {
-        default: {},
-        // An empty value and an absent one mean the same to the API.
-        normalise: (v) =>
-          Object.fromEntries(
-            Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== ""),
-          ),
-      },
-    },
-  ),
+  fields,
   rules: webhookSubscriptionRules,
-  serverOutputs: serverOutputs(["created_at", "updated_at"]),
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.webhookSubscriptions.create(body as never),
     get: (client, id) => orUndefined(client.webhookSubscriptions.get(id)),
@@ -116,3 +119,8 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     return new WebhookSubscription(name, {} as WebhookSubscriptionArgs, { ...opts, id });
   }
 }
+
+// WebhookSubscriptionArgs and the outputs above say what the definition says (see Agrees).
+type _WebhookSubscriptionAgrees = Assert<
+  Agrees<WebhookSubscriptionArgs, typeof fields, WebhookSubscription, typeof outputs>
+>;
