@@ -1,5 +1,5 @@
 import { AGENT_STATUSES, AGENT_TYPES, type Agent, agent } from "../models/agents";
-import { camelized } from "../models/case";
+import { type Assert, type Camelized, camelized, type Same } from "../models/case";
 import type { OpenEnum } from "../models/common";
 import { declareLookups, type LookupInputs, sameEnum } from "./core";
 
@@ -56,8 +56,9 @@ export interface GetAgentsResult {
   agents: GetAgentResult[];
 }
 
-/** The agent's model camelCased: the result interface above must say the same, or this does not compile. */
 const toResult = (a: Agent): GetAgentResult => camelized(agent, a);
+// GetAgentResult documents the agent's model camelCased, no more and no less.
+type _AgentAgrees = Assert<Same<GetAgentResult, Camelized<Agent>>>;
 
 const agents = declareLookups<Agent, GetAgentArgs, GetAgentOutputArgs, GetAgentResult, GetAgentsResult>({
   key: "agents",

@@ -1,4 +1,4 @@
-import { camelized } from "../models/case";
+import { type Assert, type Camelized, camelized, type Same } from "../models/case";
 import { type RobocallConfiguration, robocallConfiguration } from "../models/robocalls";
 import { declareLookups, type LookupInputs } from "./core";
 
@@ -43,8 +43,9 @@ export interface GetRobocallConfigurationsResult {
   configurations: GetRobocallConfigurationResult[];
 }
 
-/** The configuration's model camelCased: the result interface above must say the same, or this does not compile. */
 const toResult = (c: RobocallConfiguration): GetRobocallConfigurationResult => camelized(robocallConfiguration, c);
+// GetRobocallConfigurationResult documents the configuration's model camelCased, no more and no less.
+type _ConfigurationAgrees = Assert<Same<GetRobocallConfigurationResult, Camelized<RobocallConfiguration>>>;
 
 const configurations = declareLookups<
   RobocallConfiguration,

@@ -38,6 +38,14 @@ export type Camelized<T> = T extends string | number | boolean | bigint | symbol
         }
       : T;
 
+/**
+ * `true` when `A` and `B` are assignable both ways. A hand-written public interface, which carries the
+ * documentation users read, is held with it to the type derived from its model.
+ */
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only for `true`: `type _ = Assert<Same<GetAgentResult, Camelized<Agent>>>`. */
+export type Assert<T extends true> = T;
+
 /** Every key of a JSON-like value converted with `convert`, at every depth. */
 function convertKeys(value: unknown, convert: (key: string) => string): unknown {
   if (Array.isArray(value)) return value.map((v) => convertKeys(v, convert));

@@ -5,11 +5,12 @@ import {
   type CALL_TASK_ENTITY_TYPES,
   createCallTaskWebhookSubscriptionRequest,
 } from "../models/call-task-webhook-subscriptions";
+import type { Assert } from "../models/case";
 import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/call-task-webhook-subscription");
 
-import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
 
 // The create request's fields in the resource's order.
 const { url, entity_id, entity_type } = createCallTaskWebhookSubscriptionRequest.shape;

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { checkedUnderMocks, mocksInstalled } from "../mocks";
+import type { Same } from "../models/case";
 import type { ApiObject, ArgsOf, FieldSpec, ResourceDefinition, ServerOutputs } from "../provider/define";
 import { ORGANIZATION_ID } from "../provider/engine";
 
@@ -47,11 +48,9 @@ export type Agrees<
 > = [
   Same<pulumi.Unwrap<Omit<Args, "importId">>, ArgsOf<Fields>>,
   Same<DeclaredOutputs<Resource>, OutputNames<Fields, Outputs>>,
-];
+] extends [true, true]
+  ? true
+  : false;
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type DeclaredOutputs<R> = Exclude<keyof R, keyof pulumi.CustomResource>;
 type OutputNames<F, O> = keyof F | (O extends { names: readonly (infer N)[] } ? N : never) | "organizationId";
-
-/** Compiles only for `[true, true]`. */
-export type Assert<T extends [true, true]> = T;

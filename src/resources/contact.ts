@@ -7,12 +7,13 @@ import {
   type EMAIL_LABELS,
   type PHONE_LABELS,
 } from "../models";
+import type { Assert } from "../models/case";
 import { defineResource, fieldsFrom, ReadManyRefusedError, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/contact");
 
 import { sameValue } from "../provider/values";
-import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
 
 type Entry = Record<string, unknown>;
 

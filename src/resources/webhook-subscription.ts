@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { orUndefined } from "../client";
+import type { Assert } from "../models/case";
 import {
   type ACTION_TYPES,
   type WebhookSubscription as ApiWebhookSubscription,
@@ -15,7 +16,7 @@ import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/webhook-subscription");
 
-import { type Agrees, type Assert, type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
 
 // The create request's fields, and `status`, which only the update takes.
 const { event, url, ...settings } = createWebhookSubscriptionRequest.shape;
