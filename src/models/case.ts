@@ -42,7 +42,22 @@ export type Camelized<T> = T extends string | number | boolean | bigint | symbol
  * `true` when `A` and `B` are assignable both ways. A hand-written public interface, which carries the
  * documentation users read, is held with it to the type derived from its model.
  */
-export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? SameKeys<A, B> : false) : false;
+
+/** Assignability lets an optional key be missing on either side: the names are compared at every depth. */
+type SameKeys<A, B> = [A] extends [readonly (infer X)[]]
+  ? [B] extends [readonly (infer Y)[]]
+    ? SameKeys<X, Y>
+    : false
+  : [A] extends [object]
+    ? [B] extends [object]
+      ? [keyof A, keyof B] extends [keyof B, keyof A]
+        ? false extends { [K in keyof A & keyof B]: SameKeys<NonNullable<A[K]>, NonNullable<B[K]>> }[keyof A & keyof B]
+          ? false
+          : true
+        : false
+      : true
+    : true;
 /** Compiles only for `true`: `type _ = Assert<Same<GetAgentResult, Camelized<Agent>>>`. */
 export type Assert<T extends true> = T;
 
