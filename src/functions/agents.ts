@@ -1,6 +1,7 @@
-import { AGENT_STATUSES, AGENT_TYPES, type Agent } from "../models/agents";
+import { AGENT_STATUSES, AGENT_TYPES, type Agent, agent } from "../models/agents";
+import { type Assert, type Camelized, camelized, type Same } from "../models/case";
 import type { OpenEnum } from "../models/common";
-import { declareLookups, type LookupInputs, opt, sameEnum } from "./core";
+import { declareLookups, type LookupInputs, sameEnum } from "./core";
 
 /** An AI agent as the data sources return it: the API's fields in camelCase, like the resources. */
 export interface GetAgentResult {
@@ -55,25 +56,9 @@ export interface GetAgentsResult {
   agents: GetAgentResult[];
 }
 
-function toResult(a: Agent): GetAgentResult {
-  return {
-    id: a.id,
-    name: a.name,
-    type: opt(a.type),
-    status: opt(a.status),
-    language: opt(a.language),
-    defaultTimezone: opt(a.default_timezone),
-    voiceId: opt(a.voice_id),
-    backgroundId: opt(a.background_id),
-    outboundCli: opt(a.outbound_cli),
-    firstMessage: opt(a.first_message),
-    prompt: opt(a.prompt),
-    maxPromptSize: opt(a.max_prompt_size),
-    license: opt(a.license),
-    createdAt: opt(a.created_at),
-    updatedAt: opt(a.updated_at),
-  };
-}
+const toResult = (a: Agent): GetAgentResult => camelized(agent, a);
+// GetAgentResult documents the agent's model camelCased, no more and no less.
+type _AgentAgrees = Assert<Same<GetAgentResult, Camelized<Agent>>>;
 
 const agents = declareLookups<Agent, GetAgentArgs, GetAgentOutputArgs, GetAgentResult, GetAgentsResult>({
   key: "agents",

@@ -643,11 +643,6 @@ export function declareLookups<T extends Named, A extends Selector, OA extends L
   };
 }
 
-/** `null` (the API's "not set") becomes `undefined`, which Pulumi outputs and `?:` types expect. */
-export function opt<T>(value: T | null | undefined): T | undefined {
-  return value ?? undefined;
-}
-
 /** Case-insensitive equality for enum-like filters (`OUTBOUND`/`outbound`, `EN`/`en`); absent filter passes. */
 export function sameEnum(filter: string | undefined, value: string | null | undefined): boolean {
   return filter === undefined || (value ?? "").toLowerCase() === filter.toLowerCase();

@@ -1,5 +1,6 @@
-import type { RobocallConfiguration } from "../models/robocalls";
-import { declareLookups, type LookupInputs, opt } from "./core";
+import { type Assert, type Camelized, camelized, type Same } from "../models/case";
+import { type RobocallConfiguration, robocallConfiguration } from "../models/robocalls";
+import { declareLookups, type LookupInputs } from "./core";
 
 /**
  * A robocall configuration as the data sources return it. Its enums stay lower-case as the API sends them
@@ -42,31 +43,9 @@ export interface GetRobocallConfigurationsResult {
   configurations: GetRobocallConfigurationResult[];
 }
 
-function toResult(c: RobocallConfiguration): GetRobocallConfigurationResult {
-  const retry = c.retry_config;
-  const dnd = c.dnd_config;
-  return {
-    id: c.id,
-    name: c.name,
-    successCriteria: opt(c.success_criteria),
-    retryConfig: retry
-      ? {
-          strategy: opt(retry.strategy),
-          maxAttempts: opt(retry.max_attempts),
-          attempts: retry.attempts.map((a) => ({ attempt: a.attempt, delaySec: a.delay_sec })),
-        }
-      : undefined,
-    dndConfig: dnd
-      ? {
-          skipForFirstAttempt: opt(dnd.skip_for_first_attempt),
-          ranges: dnd.ranges?.map((r) => ({ from: r.from, to: r.to })),
-          days: dnd.days ? [...dnd.days] : undefined,
-        }
-      : undefined,
-    createdAt: opt(c.created_at),
-    updatedAt: opt(c.updated_at),
-  };
-}
+const toResult = (c: RobocallConfiguration): GetRobocallConfigurationResult => camelized(robocallConfiguration, c);
+// GetRobocallConfigurationResult documents the configuration's model camelCased, no more and no less.
+type _ConfigurationAgrees = Assert<Same<GetRobocallConfigurationResult, Camelized<RobocallConfiguration>>>;
 
 const configurations = declareLookups<
   RobocallConfiguration,

@@ -1,11 +1,11 @@
-import type { WhatsAppBot, WhatsAppTemplate } from "../models/whatsapp";
+import { camelized } from "../models/case";
+import { type WhatsAppBot, type WhatsAppTemplate, whatsAppTemplate } from "../models/whatsapp";
 import {
   callText,
   dataSource,
   declareLookups,
   findOne,
   type LookupInputs,
-  opt,
   quote,
   RomulusLookupError,
   type SelectorSpelling,
@@ -76,13 +76,12 @@ export interface GetWhatsAppTemplateResult extends WhatsAppTemplateResult {
   botName: string;
 }
 
+/** Every field but the components, which are WhatsApp's own structures and are kept as the API sends them. */
+const templateFields = whatsAppTemplate.omit({ components: true });
+
 function toTemplate(t: WhatsAppTemplate): WhatsAppTemplateResult {
   return {
-    id: t.id,
-    name: t.name,
-    category: opt(t.category),
-    language: opt(t.language),
-    status: opt(t.status),
+    ...camelized(templateFields, t),
     // A copy: results must not share objects with the listing every other lookup of the run reads.
     components: structuredClone(t.components ?? []) as WhatsAppTemplateComponent[],
   };

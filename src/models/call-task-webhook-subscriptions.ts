@@ -10,7 +10,7 @@ export const CALL_TASK_ENTITY_TYPES = ["robocall"] as const;
  */
 export const createCallTaskWebhookSubscriptionRequest = z.object({
   entity_type: z.enum(CALL_TASK_ENTITY_TYPES, { message: 'must be "robocall" (the only call-task entity type)' }),
-  entity_id: z.string().min(1).nullish(),
+  entity_id: z.string().min(1, "must not be empty").nullish(),
   url: webhookUrl,
 });
 export type CreateCallTaskWebhookSubscriptionRequest = z.input<typeof createCallTaskWebhookSubscriptionRequest>;

@@ -11,6 +11,11 @@ export const e164 = z
   .string()
   .regex(E164_PATTERN, { message: "must be a phone number in E.164 format, e.g. +39012345678" });
 
+/** A closed list of values; anything else is refused with a message that lists them. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { message: `must be one of ${values.join(", ")}` });
+}
+
 /** A string whose documented values get autocompletion, while any other string is still accepted. */
 export type OpenEnum<T extends string> = T | (string & {});
 
@@ -22,6 +27,15 @@ export function openEnum<const T extends readonly [string, ...string[]]>(
   _documented: T,
 ): z.ZodType<OpenEnum<T[number]>> {
   return z.string();
+}
+
+/**
+ * A broken rule that spans fields (webhook-subscriptions.ts), at the API's path of the field it is about.
+ * The client's request validation, the emulator's 400s and the provider's check share these rules.
+ */
+export interface RuleIssue {
+  path: string;
+  message: string;
 }
 
 /** Ids are opaque strings: some documented UUIDs are not valid hex (docs/API-NOTES.md, "Identifiers"). */

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { e164, id, timestamp } from "./common";
+import { e164, id, oneOf, timestamp } from "./common";
 
 export const PHONE_LABELS = ["EXTENSION", "PRIMARY", "SECONDARY", "MOBILE", "HOME", "JOB", "OTHER"] as const;
 export const EMAIL_LABELS = ["PRIMARY", "SECONDARY", "JOB", "HOME", "OTHER"] as const;
 export const CONTACT_SOURCES = ["API", "INTEGRATION", "IMPORT", "USER", "CHAT", "INTERNAL"] as const;
-export const phoneLabel = z.enum(PHONE_LABELS);
-export const emailLabel = z.enum(EMAIL_LABELS);
+export const phoneLabel = oneOf(PHONE_LABELS);
+export const emailLabel = oneOf(EMAIL_LABELS);
 
 const optionalText = z.string().nullish();
 
@@ -25,16 +25,16 @@ export const addressRequest = z.object({
 
 /** Body of `POST /v2/contacts` and `PUT /v2/contacts/{id}`. PUT replaces the whole contact. */
 export const contactRequest = z.object({
-  first_name: z.string().trim().min(1, "is required and must not be empty"),
+  first_name: z.string().trim().min(1, "must not be empty"),
   last_name: optionalText,
-  emails: z.array(emailRequest).optional(),
   phones: z.array(phoneRequest).optional(),
+  emails: z.array(emailRequest).optional(),
   addresses: z.array(addressRequest).optional(),
   job_title: optionalText,
   company_name: optionalText,
   website: optionalText,
   tags: z.array(z.string().trim().min(1, "tag names must not be empty")).optional(),
-  tag_ids: z.array(z.string().min(1)).optional(),
+  tag_ids: z.array(z.string().min(1, "tag ids must not be empty")).optional(),
 });
 export type ContactRequest = z.input<typeof contactRequest>;
 

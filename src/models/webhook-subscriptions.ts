@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { timestamp } from "./common";
+import { oneOf, type RuleIssue, timestamp } from "./common";
 
 export const WEBHOOK_EVENTS = ["AGENT_CALL_COMPLETED", "AGENT_ACTION_COMPLETED"] as const;
 export const WEBHOOK_STATUSES = ["ACTIVE", "DISABLED"] as const;
@@ -23,8 +23,8 @@ export const INTERVAL_MIN_SECONDS = 1;
 export const ATTEMPTS_MESSAGE = `must be a whole number, at least ${ATTEMPTS_MIN}`;
 export const INTERVAL_MESSAGE = `must be a whole number of seconds, at least ${INTERVAL_MIN_SECONDS}`;
 
-export const webhookEvent = z.enum(WEBHOOK_EVENTS);
-export const webhookStatus = z.enum(WEBHOOK_STATUSES);
+export const webhookEvent = oneOf(WEBHOOK_EVENTS);
+export const webhookStatus = oneOf(WEBHOOK_STATUSES);
 
 /**
  * The longest webhook URL accepted: 2,048 characters, the conventional limit of browsers, proxies and CDNs,
@@ -63,9 +63,13 @@ export const webhookUrl = z
       "put a secret token in the path or query instead",
   });
 
-export const specifications = z
-  .object({ ACTION_ID: z.string().min(1).optional(), ACTION_TYPE: z.enum(ACTION_TYPES).optional() })
-  .strict();
+export const specifications = z.strictObject(
+  { ACTION_ID: z.string().min(1, "must not be empty").optional(), ACTION_TYPE: oneOf(ACTION_TYPES).optional() },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? "may only have the keys ACTION_ID and ACTION_TYPE" : undefined,
+  },
+);
 
 /** `attempts`: deliveries before giving up. Bounds: see `ATTEMPTS_MIN`. */
 export const webhookAttempts = z.number().int(ATTEMPTS_MESSAGE).min(ATTEMPTS_MIN, ATTEMPTS_MESSAGE);
@@ -74,8 +78,8 @@ export const webhookAttemptsInterval = z.number().int(INTERVAL_MESSAGE).min(INTE
 
 const common = {
   url: webhookUrl,
-  entity_type: z.enum(WEBHOOK_ENTITY_TYPES).nullish(),
-  entity_id: z.string().min(1).nullish(),
+  entity_type: oneOf(WEBHOOK_ENTITY_TYPES).nullish(),
+  entity_id: z.string().min(1, "must not be empty").nullish(),
   attempts: webhookAttempts.optional(),
   attempts_interval_seconds: webhookAttemptsInterval.optional(),
   specifications: specifications.optional(),
@@ -84,11 +88,6 @@ const common = {
 /** Whether `specifications` may be set for an event: only AGENT_ACTION_COMPLETED supports them. */
 export function specificationsAllowed(event: string): boolean {
   return event === "AGENT_ACTION_COMPLETED";
-}
-
-export interface RuleIssue {
-  path: string;
-  message: string;
 }
 
 /**

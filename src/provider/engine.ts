@@ -1,9 +1,10 @@
 import type { RomulusClient } from "../client";
 import { idProblem, isMaybeProcessedError, RomulusApiError } from "../client";
 import { setMessage } from "../client/core/message";
+import { camelKeys, snakeKeys } from "../models/case";
 import { type ApiObject, apiName, type Failure, type FieldSpec, type ResourceDefinition } from "./define";
 import { readLive, writing } from "./reads";
-import { containsUnknown, convertKeys, sameValue, toCamel, toSnake, withoutNulls } from "./values";
+import { containsUnknown, sameValue, withoutNulls } from "./values";
 
 /**
  * The generic engine every resource plugs into: check, diff and normalisation derived from a
@@ -179,7 +180,8 @@ export function diff(def: Definition, olds: Props, news: Props): DiffResult {
     const desired = Object.fromEntries(group.fields.map((n) => [n, canonical(def.fields[n]!, news[n])]));
     if (unknown || group.differs(desired, olds)) diffs.push(...group.fields);
   }
-  const replaces = diffs.filter((name) => def.fields[name]?.replaceOnChange);
+  // Without an update, any change is a new object.
+  const replaces = def.api.update ? diffs.filter((name) => def.fields[name]?.replaceOnChange) : diffs;
   return { changes: diffs.length > 0, replaces, diffs, deleteBeforeReplace: false };
 }
 
@@ -194,7 +196,7 @@ export function toApiBody(def: Definition, inputs: Props, mode: "create" | "upda
     const value = canonical(field, inputs[name]);
     // A create leaves out what is unset; an update replaces the whole object, so it clears explicitly.
     if (value === null && mode === "create") continue;
-    body[apiName(name, field)] = convertKeys(value, toSnake);
+    body[apiName(name, field)] = snakeKeys(value);
   }
   return body;
 }
@@ -204,7 +206,7 @@ export function toOutputs(def: Definition, answer: ApiObject, organizationId: st
   const outs: Props = {};
   for (const [name, field] of Object.entries(def.fields)) {
     const raw = field.fromApi ? field.fromApi(answer) : answer[apiName(name, field)];
-    const value = canonical(field, convertKeys(raw, toCamel));
+    const value = canonical(field, camelKeys(raw));
     if (value !== null) outs[name] = value;
   }
   Object.assign(outs, withoutNulls(def.serverOutputs(answer)));

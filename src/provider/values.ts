@@ -1,6 +1,6 @@
 /**
- * Plain-value helpers the engine needs on both sides of the wire: the preview "unknown" sentinel, the
- * API's snake_case versus our camelCase, and structural equality.
+ * Plain-value helpers the engine needs on both sides of the wire: the preview "unknown" sentinel and
+ * structural equality. The API's snake_case versus our camelCase is models/case.ts.
  */
 
 /** What the engine sends for a value not known during preview (`@pulumi/pulumi/runtime/rpc.js`). */
@@ -15,23 +15,6 @@ export function containsUnknown(value: unknown): boolean {
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
-
-/** `addressLine` -> `address_line`; keys the API spells in upper case (`ACTION_ID`) stay as they are. */
-export function toSnake(key: string): string {
-  return /[a-z]/.test(key) ? key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase() : key;
-}
-/** `address_line` -> `addressLine`; only all-lower-case keys are converted, so `ACTION_ID` survives. */
-export function toCamel(key: string): string {
-  return /^[a-z0-9_]+$/.test(key) ? key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : key;
-}
-
-export function convertKeys(value: unknown, convert: (key: string) => string): unknown {
-  if (Array.isArray(value)) return value.map((v) => convertKeys(v, convert));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [convert(k), convertKeys(v, convert)]));
-  }
-  return value;
-}
 
 /** Deep equality of JSON-like values where a missing key and a null value mean the same thing. */
 export function sameValue(a: unknown, b: unknown): boolean {

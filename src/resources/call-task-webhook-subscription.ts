@@ -1,16 +1,21 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { NotFoundError } from "../client";
 import {
   type CallTaskWebhookSubscription as ApiCallTaskWebhookSubscription,
-  CALL_TASK_ENTITY_TYPES,
+  type CALL_TASK_ENTITY_TYPES,
+  createCallTaskWebhookSubscriptionRequest,
 } from "../models/call-task-webhook-subscriptions";
-import { webhookUrl } from "../models/webhook-subscriptions";
-import { defineResource } from "../provider/define";
+import type { Assert } from "../models/case";
+import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/call-task-webhook-subscription");
 
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
+
+// The create request's fields in the resource's order.
+const { url, entity_id, entity_type } = createCallTaskWebhookSubscriptionRequest.shape;
+const fields = fieldsFrom({ url, entity_id, entity_type }, { entityType: { default: "robocall" } });
+const outputs = serverOutputs(["created_at", "updated_at"]);
 
 /**
  * A robocall results subscription (`/v1/call-tasks/webhook-subscriptions`). The API has no get and no
@@ -20,18 +25,8 @@ import { type ResourceOutputs, resourceProps } from "./common";
 export const callTaskWebhookSubscriptionDefinition = defineResource<ApiCallTaskWebhookSubscription>({
   kind: "CallTaskWebhookSubscription",
   noun: "call-task webhook subscription",
-  fields: {
-    url: { schema: webhookUrl, replaceOnChange: true },
-    entityId: { schema: z.string().min(1, "must not be empty").optional(), replaceOnChange: true },
-    entityType: {
-      schema: z
-        .enum(CALL_TASK_ENTITY_TYPES, { message: 'must be "robocall" (the only call-task entity type)' })
-        .optional(),
-      default: "robocall",
-      replaceOnChange: true,
-    },
-  },
-  serverOutputs: (answer) => ({ createdAt: answer.created_at, updatedAt: answer.updated_at }),
+  fields,
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.callTaskWebhookSubscriptions.create(body as never),
     get: async (client, id) => {
@@ -66,8 +61,6 @@ export interface CallTaskWebhookSubscriptionArgs {
   importId?: pulumi.Input<string>;
 }
 
-const SERVER_OUTPUTS = ["createdAt", "updatedAt", "organizationId"] as const;
-
 export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
   declare readonly url: pulumi.Output<string>;
   declare readonly entityId: pulumi.Output<string | undefined>;
@@ -80,7 +73,7 @@ export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
     super(
       stub,
       name,
-      resourceProps(callTaskWebhookSubscriptionDefinition, args, SERVER_OUTPUTS, name, opts),
+      resourceProps(callTaskWebhookSubscriptionDefinition, args, name, opts),
       opts,
       "romulus",
       "CallTaskWebhookSubscription",
@@ -92,3 +85,8 @@ export class CallTaskWebhookSubscription extends pulumi.dynamic.Resource {
     return new CallTaskWebhookSubscription(name, {} as CallTaskWebhookSubscriptionArgs, { ...opts, id });
   }
 }
+
+// CallTaskWebhookSubscriptionArgs and the outputs above say what the definition says (see Agrees).
+type _CallTaskWebhookSubscriptionAgrees = Assert<
+  Agrees<CallTaskWebhookSubscriptionArgs, typeof fields, CallTaskWebhookSubscription, typeof outputs>
+>;

@@ -1,16 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { orUndefined } from "../client";
-import { type Contact as ApiContact, CONTACT_SEARCH_MAX_SIZE, EMAIL_LABELS, e164, PHONE_LABELS } from "../models";
-import { defineResource, ReadManyRefusedError } from "../provider/define";
+import {
+  type Contact as ApiContact,
+  CONTACT_SEARCH_MAX_SIZE,
+  contactRequest,
+  type EMAIL_LABELS,
+  type PHONE_LABELS,
+} from "../models";
+import type { Assert } from "../models/case";
+import { defineResource, fieldsFrom, ReadManyRefusedError, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/contact");
 
 import { sameValue } from "../provider/values";
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
 
-const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
-const text = z.string().optional();
 type Entry = Record<string, unknown>;
 
 /** Labels default to OTHER on the server; defaulting them here keeps inputs and outputs comparable. */
@@ -20,67 +24,45 @@ const withoutIds = (v: unknown) => (v as Entry[]).map(({ id: _id, ...rest }) => 
 const sortedUnique = (v: unknown) => [...new Set((v as string[]).map((s) => s.trim()))].sort();
 
 /**
+ * A contact's fields are the request's (models/contacts.ts), in its order; here is only how they default
+ * and compare.
+ */
+const fields = fieldsFrom(contactRequest.shape, {
+  phones: { default: [], normalise: withLabel, comparable: withoutIds },
+  emails: { default: [], normalise: withLabel, comparable: withoutIds },
+  addresses: {
+    default: [],
+    // An address field the server holds as null and one the program leaves out are the same.
+    normalise: (v: unknown) =>
+      (v as Entry[]).map((a) => Object.fromEntries(Object.entries(a).filter(([, x]) => x !== null && x !== undefined))),
+    comparable: withoutIds,
+  },
+  tags: {
+    default: [],
+    // The API answers tag objects; the field holds their names, as a set.
+    fromApi: (answer) => (answer as ApiContact).tags.map((t) => t.name),
+    normalise: sortedUnique,
+  },
+  tagIds: { default: [], fromApi: (answer) => (answer as ApiContact).tags.map((t) => t.id), normalise: sortedUnique },
+});
+
+/** Read-only: set by the server or a CRM sync, never sent and never compared, so they cause no diff. */
+const outputs = serverOutputs(
+  ["external_id", "crm_name", "crm_contact_url", "crm_logo", "source", "created_at", "updated_at"],
+  {
+    metadata: (answer: ApiContact) => answer.metadata ?? {},
+    assignedTags: (answer: ApiContact) => answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
+  },
+);
+
+/**
  * A contact (`/v2/contacts`). The API's PUT replaces the whole contact, so an update always sends the
  * complete desired contact and changing one field never loses the others.
  */
 export const contactDefinition = defineResource<ApiContact>({
   kind: "Contact",
   noun: "contact",
-  fields: {
-    firstName: { schema: z.string().trim().min(1, "must not be empty") },
-    lastName: { schema: text },
-    phones: {
-      schema: z
-        .array(z.object({ number: e164, label: z.enum(PHONE_LABELS, { message: oneOf(PHONE_LABELS) }).optional() }))
-        .optional(),
-      default: [],
-      normalise: withLabel,
-      comparable: withoutIds,
-    },
-    emails: {
-      schema: z
-        .array(
-          z.object({
-            email: z.email({ message: "must be a valid email address, e.g. jane@example.com" }),
-            label: z.enum(EMAIL_LABELS, { message: oneOf(EMAIL_LABELS) }).optional(),
-          }),
-        )
-        .optional(),
-      default: [],
-      normalise: withLabel,
-      comparable: withoutIds,
-    },
-    addresses: {
-      schema: z
-        .array(
-          z.object({ addressLine: text, street: text, postalCode: text, city: text, province: text, country: text }),
-        )
-        .optional(),
-      default: [],
-      // An address field the server holds as null and one the program leaves out are the same.
-      normalise: (v) =>
-        (v as Entry[]).map((a) =>
-          Object.fromEntries(Object.entries(a).filter(([, x]) => x !== null && x !== undefined)),
-        ),
-      comparable: withoutIds,
-    },
-    jobTitle: { schema: text },
-    companyName: { schema: text },
-    website: { schema: text },
-    tags: {
-      schema: z.array(z.string().trim().min(1, "tag names must not be empty")).optional(),
-      default: [],
-      // The API answers tag objects; the field holds their names, as a set.
-      fromApi: (answer) => (answer.tags as Array<{ name: string }>).map((t) => t.name),
-      normalise: sortedUnique,
-    },
-    tagIds: {
-      schema: z.array(z.string().min(1, "tag ids must not be empty")).optional(),
-      default: [],
-      fromApi: (answer) => (answer.tags as Array<{ id: string }>).map((t) => t.id),
-      normalise: sortedUnique,
-    },
-  },
+  fields,
   groups: [
     {
       // Tags given by name and by id come back as one list of tag objects: the contact matches when it
@@ -101,18 +83,7 @@ export const contactDefinition = defineResource<ApiContact>({
       },
     },
   ],
-  // Read-only: set by the server or a CRM sync, never sent and never compared, so they cause no diff.
-  serverOutputs: (answer) => ({
-    externalId: answer.external_id,
-    crmName: answer.crm_name,
-    crmContactUrl: answer.crm_contact_url,
-    crmLogo: answer.crm_logo,
-    metadata: answer.metadata ?? {},
-    source: answer.source,
-    assignedTags: answer.tags.map((t) => ({ id: t.id, name: t.name, color: t.color ?? null })),
-    createdAt: answer.created_at,
-    updatedAt: answer.updated_at,
-  }),
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.contacts.create(body as never),
     get: (client, id) => orUndefined(client.contacts.get(id)),
@@ -179,19 +150,6 @@ export interface ContactArgs {
   importId?: pulumi.Input<string>;
 }
 
-const SERVER_OUTPUTS = [
-  "externalId",
-  "crmName",
-  "crmContactUrl",
-  "crmLogo",
-  "metadata",
-  "source",
-  "assignedTags",
-  "createdAt",
-  "updatedAt",
-  "organizationId",
-] as const;
-
 export class Contact extends pulumi.dynamic.Resource {
   declare readonly firstName: pulumi.Output<string>;
   declare readonly lastName: pulumi.Output<string | undefined>;
@@ -222,7 +180,7 @@ export class Contact extends pulumi.dynamic.Resource {
   declare readonly organizationId: ResourceOutputs["organizationId"];
 
   constructor(name: string, args: ContactArgs, opts?: pulumi.CustomResourceOptions) {
-    super(stub, name, resourceProps(contactDefinition, args, SERVER_OUTPUTS, name, opts), opts, "romulus", "Contact");
+    super(stub, name, resourceProps(contactDefinition, args, name, opts), opts, "romulus", "Contact");
   }
 
   /** Reads an existing contact by id without managing it. */
@@ -230,3 +188,6 @@ export class Contact extends pulumi.dynamic.Resource {
     return new Contact(name, {} as ContactArgs, { ...opts, id });
   }
 }
+
+// ContactArgs and the outputs above say what the definition says (see Agrees).
+type _ContactAgrees = Assert<Agrees<ContactArgs, typeof fields, Contact, typeof outputs>>;

@@ -1,25 +1,47 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import { orUndefined } from "../client";
+import type { Assert } from "../models/case";
 import {
-  ACTION_TYPES,
+  type ACTION_TYPES,
   type WebhookSubscription as ApiWebhookSubscription,
+  createWebhookSubscriptionRequest,
+  updateWebhookSubscriptionRequest,
   WEBHOOK_DEFAULTS,
-  WEBHOOK_ENTITY_TYPES,
-  WEBHOOK_EVENTS,
-  WEBHOOK_STATUSES,
-  webhookAttempts,
-  webhookAttemptsInterval,
+  type WEBHOOK_ENTITY_TYPES,
+  type WEBHOOK_EVENTS,
+  type WEBHOOK_STATUSES,
   webhookSubscriptionRules,
-  webhookUrl,
 } from "../models/webhook-subscriptions";
-import { defineResource } from "../provider/define";
+import { defineResource, fieldsFrom, serverOutputs } from "../provider/define";
 
 import stub = require("../provider/stubs/webhook-subscription");
 
-import { type ResourceOutputs, resourceProps } from "./common";
+import { type Agrees, type ResourceOutputs, resourceProps } from "./common";
 
-const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")}`;
+// The create request's fields, and `status`, which only the update takes.
+const { event, url, ...settings } = createWebhookSubscriptionRequest.shape;
+const { status } = updateWebhookSubscriptionRequest.shape;
+
+const fields = fieldsFrom(
+  { event, url, status, ...settings },
+  {
+    event: { replaceOnChange: true, createOnly: true },
+    // A subscription is created ACTIVE (the create body has no status): DISABLED takes an update after.
+    status: { default: WEBHOOK_DEFAULTS.status, updateOnly: true },
+    // The reference bounds neither: at least one attempt, at least a second apart (see the models).
+    attempts: { default: WEBHOOK_DEFAULTS.attempts },
+    attemptsIntervalSeconds: { default: WEBHOOK_DEFAULTS.attempts_interval_seconds },
+    specifications: {
+      default: {},
+      // An empty value and an absent one mean the same to the API.
+      normalise: (v: unknown) =>
+        Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== ""),
+        ),
+    },
+  },
+);
+const outputs = serverOutputs(["created_at", "updated_at"]);
 
 /**
  * A webhook subscription (`/v1/webhook-subscriptions`): Romulus POSTs the chosen event to `url`.
@@ -28,50 +50,9 @@ const oneOf = (values: readonly string[]) => `must be one of ${values.join(", ")
 export const webhookSubscriptionDefinition = defineResource<ApiWebhookSubscription>({
   kind: "WebhookSubscription",
   noun: "webhook subscription",
-  fields: {
-    event: {
-      schema: z.enum(WEBHOOK_EVENTS, { message: oneOf(WEBHOOK_EVENTS) }),
-      replaceOnChange: true,
-      createOnly: true,
-    },
-    url: { schema: webhookUrl },
-    status: {
-      schema: z.enum(WEBHOOK_STATUSES, { message: oneOf(WEBHOOK_STATUSES) }).optional(),
-      default: WEBHOOK_DEFAULTS.status,
-      // A subscription is created ACTIVE (the create body has no status): DISABLED takes an update after.
-      updateOnly: true,
-    },
-    entityType: { schema: z.enum(WEBHOOK_ENTITY_TYPES, { message: oneOf(WEBHOOK_ENTITY_TYPES) }).optional() },
-    entityId: { schema: z.string().min(1, "must not be empty").optional() },
-    // The reference bounds neither: at least one attempt, at least a second apart (see the models).
-    attempts: { schema: webhookAttempts.optional(), default: WEBHOOK_DEFAULTS.attempts },
-    attemptsIntervalSeconds: {
-      schema: webhookAttemptsInterval.optional(),
-      default: WEBHOOK_DEFAULTS.attempts_interval_seconds,
-    },
-    specifications: {
-      schema: z
-        .strictObject(
-          {
-            ACTION_ID: z.string().min(1, "must not be empty").optional(),
-            ACTION_TYPE: z.enum(ACTION_TYPES, { message: oneOf(ACTION_TYPES) }).optional(),
-          },
-          {
-            error: (issue) =>
-              issue.code === "unrecognized_keys" ? "may only have the keys ACTION_ID and ACTION_TYPE" : undefined,
-          },
-        )
-        .optional(),
-      default: {},
-      // An empty value and an absent one mean the same to the API.
-      normalise: (v) =>
-        Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && x !== ""),
-        ),
-    },
-  },
+  fields,
   rules: webhookSubscriptionRules,
-  serverOutputs: (answer) => ({ createdAt: answer.created_at, updatedAt: answer.updated_at }),
+  serverOutputs: outputs,
   api: {
     create: (client, body) => client.webhookSubscriptions.create(body as never),
     get: (client, id) => orUndefined(client.webhookSubscriptions.get(id)),
@@ -110,8 +91,6 @@ export interface WebhookSubscriptionArgs {
   importId?: pulumi.Input<string>;
 }
 
-const SERVER_OUTPUTS = ["createdAt", "updatedAt", "organizationId"] as const;
-
 export class WebhookSubscription extends pulumi.dynamic.Resource {
   declare readonly event: pulumi.Output<string>;
   declare readonly url: pulumi.Output<string>;
@@ -129,7 +108,7 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     super(
       stub,
       name,
-      resourceProps(webhookSubscriptionDefinition, args, SERVER_OUTPUTS, name, opts),
+      resourceProps(webhookSubscriptionDefinition, args, name, opts),
       opts,
       "romulus",
       "WebhookSubscription",
@@ -141,3 +120,8 @@ export class WebhookSubscription extends pulumi.dynamic.Resource {
     return new WebhookSubscription(name, {} as WebhookSubscriptionArgs, { ...opts, id });
   }
 }
+
+// WebhookSubscriptionArgs and the outputs above say what the definition says (see Agrees).
+type _WebhookSubscriptionAgrees = Assert<
+  Agrees<WebhookSubscriptionArgs, typeof fields, WebhookSubscription, typeof outputs>
+>;
