@@ -36,7 +36,7 @@ const RUN_BY_TESTS: ReadonlyArray<{ file: string; suite: string; uses: string }>
   {
     file: "examples/quickstart/Pulumi.dev.yaml",
     suite: "test/examples/quickstart.suite.ts",
-    uses: '"quickstart", "Pulumi.dev.yaml"',
+    uses: 'readStackConfig("quickstart", "dev")',
   },
   {
     file: "examples/environments/program.ts",

@@ -11,11 +11,6 @@ export const e164 = z
   .string()
   .regex(E164_PATTERN, { message: "must be a phone number in E.164 format, e.g. +39012345678" });
 
-/** A closed list of values; anything else is refused with a message that lists them. */
-export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-  return z.enum(values, { message: `must be one of ${values.join(", ")}` });
-}
-
 /** A string whose documented values get autocompletion, while any other string is still accepted. */
 export type OpenEnum<T extends string> = T | (string & {});
 

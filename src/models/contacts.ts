@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { e164, id, oneOf, timestamp } from "./common";
+import { e164, id, timestamp } from "./common";
+import { oneOf } from "./one-of";
 
 export const PHONE_LABELS = ["EXTENSION", "PRIMARY", "SECONDARY", "MOBILE", "HOME", "JOB", "OTHER"] as const;
 export const EMAIL_LABELS = ["PRIMARY", "SECONDARY", "JOB", "HOME", "OTHER"] as const;

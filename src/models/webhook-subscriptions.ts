@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { oneOf, type RuleIssue, timestamp } from "./common";
+import { type RuleIssue, timestamp } from "./common";
+import { oneOf } from "./one-of";
 
 export const WEBHOOK_EVENTS = ["AGENT_CALL_COMPLETED", "AGENT_ACTION_COMPLETED"] as const;
 export const WEBHOOK_STATUSES = ["ACTIVE", "DISABLED"] as const;
