@@ -13,7 +13,16 @@
  * writes them there; the doc's prose says what they mean.
  */
 import autocannon from "autocannon";
-import { argument, cpuMs, type EmulatorChild, emitTables, machine, startEmulatorChild, table } from "./support";
+import {
+  argument,
+  cpuMs,
+  type EmulatorChild,
+  emitTables,
+  machine,
+  runTable,
+  startEmulatorChild,
+  table,
+} from "./support";
 
 /** Goal of the emulator's design: fast enough that tests are never waiting on it. */
 const GOAL = { readsPerSecond: 5000, readP99Ms: 20 };
@@ -179,21 +188,10 @@ async function main(): Promise<void> {
     const read = rows[0];
     const met = read !== undefined && read.perSecond >= GOAL.readsPerSecond && read.p99 < GOAL.readP99Ms;
     emitTables("emulator", {
-      run: table(
-        ["cores (`nproc`)", "CPU", "Node", "date", "load average 1 / 5 / 15 min", "connections", "s per scenario"],
-        [
-          [
-            String(host.cores),
-            host.model,
-            host.node,
-            host.date,
-            `${host.load}${host.busy ? " (busy)" : ""}`,
-            String(connections),
-            String(seconds),
-          ],
-        ],
-        [0, 5, 6],
-      ),
+      run: runTable(host, [
+        { header: "connections", value: String(connections), number: true },
+        { header: "s per scenario", value: String(seconds), number: true },
+      ]),
       scenarios: scenariosTable(rows),
       goals: table(
         ["goal", "measured", ""],

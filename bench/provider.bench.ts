@@ -38,6 +38,7 @@ import {
   percentile,
   REPO_ROOT,
   requestDelta,
+  runTable,
   startProviderSetup,
   table,
 } from "./support";
@@ -991,22 +992,13 @@ function tables(r: Report): Record<string, string> {
   const last = r.scale.rows.at(-1) as ScaleRow;
   const s = r.sizes;
   return {
-    run: table(
-      ["cores (`nproc`)", "CPU", "memory GiB", "Node", "date", "load average 1 / 5 / 15 min", "minutes", "run"],
-      [
-        [
-          String(host.cores),
-          host.model,
-          String(host.memoryGiB),
-          host.node,
-          host.date,
-          `${host.load}${host.busy ? " (busy)" : ""}`,
-          fmt(r.minutes, 1),
-          `${QUICK ? "`--quick`, not to commit: " : ""}${ROUNDS} rounds of ${OPS_PER_PHASE}, ${COLD_STARTS} cold starts, profile of ${PROFILED_CONTACTS}, \`up\` of ${SIZES.join(" / ")}`,
-        ],
-      ],
-      [0, 2, 6],
-    ),
+    run: runTable(host, [
+      { header: "minutes", value: fmt(r.minutes, 1), number: true },
+      {
+        header: "run",
+        value: `${QUICK ? "`--quick`, not to commit: " : ""}${ROUNDS} rounds of ${OPS_PER_PHASE}, ${COLD_STARTS} cold starts, profile of ${PROFILED_CONTACTS}, \`up\` of ${SIZES.join(" / ")}`,
+      },
+    ]),
     "overhead-installed": overheadTable(r.over.installed),
     "overhead-latency": table(
       [

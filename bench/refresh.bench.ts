@@ -19,6 +19,7 @@ import {
   fmt,
   machine,
   requestDelta,
+  runTable,
   startProviderSetup,
   table,
 } from "./support";
@@ -151,21 +152,13 @@ async function main(): Promise<void> {
     .every((r) => r.wallMs <= find(r.n, r.parallelism, "by id").wallMs);
   const met = (ok: boolean) => (ok ? "**met**" : "**missed**");
   emitTables("refresh", {
-    run: table(
-      ["cores (`nproc`)", "CPU", "Node", "date", "load average 1 / 5 / 15 min", "minutes", "run"],
-      [
-        [
-          String(host.cores),
-          host.model,
-          host.node,
-          host.date,
-          `${host.load}${host.busy ? " (busy)" : ""}`,
-          fmt((performance.now() - started) / 60_000, 1),
-          `${QUICK ? "`--quick`, not to commit: " : ""}${SIZES.join(" / ")} contacts at \`--parallel\` ${PARALLELISMS.join(" / ")}, API latency ${LATENCY_MS} ms`,
-        ],
-      ],
-      [0, 5],
-    ),
+    run: runTable(host, [
+      { header: "minutes", value: fmt((performance.now() - started) / 60_000, 1), number: true },
+      {
+        header: "run",
+        value: `${QUICK ? "`--quick`, not to commit: " : ""}${SIZES.join(" / ")} contacts at \`--parallel\` ${PARALLELISMS.join(" / ")}, API latency ${LATENCY_MS} ms`,
+      },
+    ]),
     requests: table(
       [
         "contacts",

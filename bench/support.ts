@@ -95,6 +95,27 @@ export function table(header: readonly string[], rows: readonly (readonly string
   );
 }
 
+/**
+ * The "machine and run" table every benchmark opens with: the machine's columns, then the run's own
+ * (`number` ones right-aligned). A load above half the cores is marked busy.
+ */
+export function runTable(host: Machine, run: ReadonlyArray<{ header: string; value: string; number?: boolean }>) {
+  const machineColumns = [
+    ["cores (`nproc`)", String(host.cores), true],
+    ["CPU", host.model, false],
+    ["memory GiB", String(host.memoryGiB), true],
+    ["Node", host.node, false],
+    ["date", host.date, false],
+    ["load average 1 / 5 / 15 min", `${host.load}${host.busy ? " (busy)" : ""}`, false],
+  ] as const;
+  const columns = [...machineColumns, ...run.map((c) => [c.header, c.value, c.number ?? false] as const)];
+  return table(
+    columns.map(([header]) => header),
+    [columns.map(([, value]) => value)],
+    columns.flatMap(([, , number], i) => (number ? [i] : [])),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Processes, from /proc (Linux)
 

@@ -41,15 +41,7 @@ export type ContactRequest = z.input<typeof contactRequest>;
 
 export const contactPhone = z.looseObject({ id, number: z.string(), label: z.string() });
 export const contactEmail = z.looseObject({ id, email: z.string(), label: z.string() });
-export const contactAddress = z.looseObject({
-  id,
-  address_line: optionalText,
-  street: optionalText,
-  postal_code: optionalText,
-  city: optionalText,
-  province: optionalText,
-  country: optionalText,
-});
+export const contactAddress = z.looseObject({ id, ...addressRequest.shape });
 export const contactTag = z.looseObject({
   id,
   name: z.string(),
