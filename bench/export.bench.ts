@@ -5,8 +5,8 @@
  * wall time from spawn to exit, and the process's peak RSS (its own `maxRSS`, read at exit by a preloaded
  * script; goal: 10,000 within 2x of 1,000, i.e. memory does not grow with the organization).
  *
- * `--rounds N` (default 3) exports per size and form; the table shows medians. Writes "## Export" in
- * docs/BENCHMARKS.md.
+ * `--rounds N` (default 3) exports per size and form; the table shows medians. Writes the tables between the
+ * `bench:export/…` markers of docs/BENCHMARKS.md, whose prose explains them.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,13 +15,14 @@ import { join } from "node:path";
 import {
   argument,
   type EmulatorChild,
+  emitTables,
   fmt,
   machine,
   median,
   REPO_ROOT,
+  runTable,
   startEmulatorChild,
   table,
-  writeSection,
 } from "./support";
 
 const CLI = join(REPO_ROOT, "dist", "export", "cli.js");
@@ -97,6 +98,8 @@ async function exportOnce(emu: EmulatorChild, format: string, nodeArgs: string[]
 }
 
 async function main(): Promise<void> {
+  const host = machine();
+  const started = performance.now();
   const rounds = argument("rounds", 3);
   const sizes = [argument("small", 1000), argument("large", 10_000)];
   const emu = await startEmulatorChild();
@@ -147,23 +150,20 @@ async function main(): Promise<void> {
   } finally {
     await emu.stop();
   }
-  const m = machine();
-  const section = [
-    `Machine: ${m.cores} cores (\`nproc\`), ${m.model}, Node ${m.node}, ${m.date}; load average before the run ${m.load} (1/5/15 min).`,
-    "",
-    `Method: the emulator runs in a child process, seeded through the API with contacts as a CRM import makes them (three phones, two emails, two addresses, three tags each), plus the bundled seed's few subscriptions. \`romulus-export\` (dist/export/cli.js, exactly as a user runs it) runs in another child process, ${rounds === 1 ? "once" : `${rounds} times`} per size and form${rounds === 1 ? "" : "; the figures are medians"}. Requests are the emulator's counters for the export (every route: contacts search, \`/v1/me\`, both subscription lists). Wall time is from spawn to exit, Node's start-up included. Peak memory is the export process's own \`maxRSS\` (\`process.resourceUsage()\`), written at exit by a script preloaded with \`node -r\` (bench/export-rss.ts). The 1,000 and 10,000 rows come from the same run, so their ratio is the figure to read; most of the peak is the modules the export loads (the Contact resource's check and diff bring @pulumi/pulumi), so the growth in MiB says what the contacts cost at most. The last row exports the 10,000 contacts again with V8's old space capped at ${CAPPED_HEAP_MIB} MiB: it completes, so the growth is V8 collecting lazily while there is room, not contacts held in memory.`,
-    "",
-    m.load.split(" / ").map(Number)[0]! > m.cores / 2
-      ? "**The machine was busy with other work during this run** (load average above half the cores): wall times are inflated by waiting for a core; requests and memory are not affected.\n"
-      : "",
-    table(
+  emitTables("export", {
+    run: runTable(host, [
+      { header: "minutes", value: fmt((performance.now() - started) / 60_000, 1), number: true },
+      {
+        header: "run",
+        value: `${rounds === 1 ? "one export" : `median of ${rounds} exports`} per size and form, ${sizes.map((n) => n.toLocaleString("en-US")).join(" / ")} contacts`,
+      },
+    ]),
+    results: table(
       ["contacts", "form", "requests (goal)", "wall s", "peak RSS MiB", "RSS vs 1,000", "RSS growth MiB"],
       rows,
       [0, 3, 4, 6],
     ),
-  ].join("\n");
-  process.stdout.write(`\n${section}\n`);
-  writeSection("Export", section);
+  });
 }
 
 main().catch((error: unknown) => {

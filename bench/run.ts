@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one after the other (they share the machine, so never at once), each in
  * its own Node process. Each writes only its own part of docs/BENCHMARKS.md: its tables between their
- * markers (emulator, provider) or its whole section (export, refresh).
+ * markers.
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";

@@ -1,7 +1,7 @@
 /**
  * What the benchmarks share: the machine they ran on, percentiles, per-process CPU and memory from /proc,
  * an emulator in a child process, a linked program folder with its provider configuration, and the writers
- * of docs/BENCHMARKS.md (whole sections, or only the tables between a benchmark's markers).
+ * of the tables between each benchmark's markers in docs/BENCHMARKS.md.
  */
 import { type ChildProcess, execSync, fork } from "node:child_process";
 import {
@@ -339,27 +339,4 @@ export function emitTables(bench: string, blocks: Record<string, string>): void 
   for (const [name, block] of Object.entries(blocks)) process.stdout.write(`\n${markedBlock(bench, name, block)}\n`);
   writeTables(bench, blocks);
   process.stderr.write(`[${bench} bench] tables written to docs/BENCHMARKS.md\n`);
-}
-
-/** Replaces the `## <heading>` section of docs/BENCHMARKS.md, leaving the others alone, or appends it. */
-export function writeSection(heading: string, section: string): void {
-  const intro = [
-    "# Benchmarks",
-    "",
-    "Figures are from the machine named in each section, so compare runs on the same machine only. They",
-    "are a regression guard, not a promise about any other hardware.",
-    "",
-  ].join("\n");
-  const existing = existsSync(DOC) ? readFileSync(DOC, "utf8") : `${intro}\n`;
-  const marker = `## ${heading}\n`;
-  const body = `${marker}\n${section.trim()}\n`;
-  const start = existing.startsWith(marker) ? 0 : existing.indexOf(`\n${marker}`) + 1;
-  let next: string;
-  if (start <= 0 && !existing.startsWith(marker)) {
-    next = `${existing.trimEnd()}\n\n${body}`;
-  } else {
-    const after = existing.indexOf("\n## ", start + 1);
-    next = `${existing.slice(0, start)}${body}${after < 0 ? "" : `\n${existing.slice(after + 1)}`}`;
-  }
-  writeFileSync(DOC, next);
 }
