@@ -19,6 +19,7 @@ import {
   type EmulatorChild,
   emitTables,
   machine,
+  metText,
   runTable,
   startEmulatorChild,
   table,
@@ -199,7 +200,7 @@ async function main(): Promise<void> {
           [
             `≥ ${GOAL.readsPerSecond} reads/s with p99 < ${GOAL.readP99Ms} ms`,
             read ? `${Math.round(read.perSecond)} reads/s, p99 ${read.p99} ms` : "not run",
-            met ? "**met**" : "**missed**",
+            metText(met),
           ],
         ],
       ),

@@ -34,13 +34,16 @@ import {
   machine,
   median,
   memoryMiB,
+  metText,
   type ProviderSetup,
   percentile,
   REPO_ROOT,
   requestDelta,
+  requestsByRoute,
   runTable,
   startProviderSetup,
   table,
+  total,
 } from "./support";
 
 type ProviderEngine = typeof import("../src/provider/engine");
@@ -279,7 +282,7 @@ async function overhead(
     const stop = cpuMeter({ bench: process.pid, host: hostPid, emulator: ctx.emulator.pid });
     const { latencies, elapsedMs } = await run();
     const cpu = stop();
-    const requests = Object.values(requestDelta(before, await ctx.emulator.counters())).reduce((a, b) => a + b, 0);
+    const requests = total(requestDelta(before, await ctx.emulator.counters()));
     if (stats) {
       stats.latencies.push(...latencies);
       stats.elapsed.push(elapsedMs);
@@ -549,11 +552,11 @@ interface RequestCounts {
 }
 
 const routesText = (delta: Record<string, number>, n: number) => {
-  const total = Object.values(delta).reduce((a, b) => a + b, 0);
+  const sum = total(delta);
   const routes = Object.entries(delta)
     .map(([route, count]) => `\`${route}\`${count === n ? "" : ` ×${fmt(count / n, 2)}`}`)
     .join(", ");
-  return total === 0 ? "0" : `${fmt(total / n, 2)} (${routes})`;
+  return sum === 0 ? "0" : `${fmt(sum / n, 2)} (${routes})`;
 };
 
 async function requestsPerOperation(ctx: Context): Promise<RequestCounts[]> {
@@ -847,7 +850,7 @@ async function scaling(ctx: Context): Promise<{ rows: ScaleRow[]; hwmAfter1000: 
         upMs: result.durationMs,
         cpu,
         rpcs: Object.values(result.rpcCounts).reduce((a, b) => a + (b ?? 0), 0),
-        requests: Object.values(counters).reduce((a, b) => a + b, 0),
+        requests: total(counters),
       });
       if (n === 1000) hwmAfter1000 = memoryMiB(hostPid, "VmHWM");
       log(`up of ${n} contacts: program ${fmt(programMs / 1000, 2)} s, up ${fmt(result.durationMs / 1000, 2)} s`);
@@ -970,12 +973,6 @@ interface Report {
   minutes: number;
 }
 
-const metText = (met: boolean) => (met ? "**met**" : "**missed**");
-const reqTotal = (requests: Record<string, number>) => Object.values(requests).reduce((a, b) => a + b, 0);
-const reqRoutes = (requests: Record<string, number>) =>
-  Object.entries(requests)
-    .map(([route, n]) => `\`${route}\` ×${n}`)
-    .join(", ");
 /** Provider p50 minus raw p50: the time the provider path adds to one operation. */
 const addedMs = (o: OverheadResult, op: CrudOp) =>
   percentile(o.provider[op].latencies, 50) - percentile(o.raw[op].latencies, 50);
@@ -987,7 +984,7 @@ const hostPerResource = (row: ScaleRow) => (row.cpu.host ?? 0) / row.n;
 function tables(r: Report): Record<string, string> {
   const { host } = r;
   const p = r.profile;
-  const busy = Object.values(p.ms).reduce((a, b) => a + b, 0);
+  const busy = total(p.ms);
   const first = r.scale.rows[0] as ScaleRow;
   const last = r.scale.rows.at(-1) as ScaleRow;
   const s = r.sizes;
@@ -1056,7 +1053,7 @@ function tables(r: Report): Record<string, string> {
         ["100 concurrent `getAgent({ name })`", r.lookup.hundred],
       ].map(([what, run]) => {
         const { requests, ms } = run as LookupCounts["one"];
-        return [what as string, String(reqTotal(requests)), reqRoutes(requests), fmt(ms)];
+        return [what as string, String(total(requests)), requestsByRoute(requests), fmt(ms)];
       }),
       [1, 3],
     ),
@@ -1212,8 +1209,8 @@ function goalsTable(r: Report): string {
       ],
       [
         "one listing per kind per program run",
-        `${reqTotal(r.lookup.one.requests)} requests for 1 lookup, ${reqTotal(r.lookup.hundred.requests)} for 100`,
-        metText(reqTotal(r.lookup.hundred.requests) === reqTotal(r.lookup.one.requests)),
+        `${total(r.lookup.one.requests)} requests for 1 lookup, ${total(r.lookup.hundred.requests)} for 100`,
+        metText(total(r.lookup.hundred.requests) === total(r.lookup.one.requests)),
       ],
       [
         `cold start ≤ ${GOAL.coldStartMs} ms: the started host's first Check (port → first Check answered)`,

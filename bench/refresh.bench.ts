@@ -18,10 +18,13 @@ import {
   emitTables,
   fmt,
   machine,
+  metText,
   requestDelta,
+  requestsByRoute,
   runTable,
   startProviderSetup,
   table,
+  total,
 } from "./support";
 
 const romulus = builtPackage();
@@ -96,7 +99,7 @@ async function main(): Promise<void> {
           if (result.changed.length > 0 || result.deleted.length > 0) {
             throw new Error(`${mode.name} refresh of ${n} at ${parallelism} reported drift: ${result.changed.length}`);
           }
-          const requests = Object.values(routes).reduce((a, b) => a + b, 0);
+          const requests = total(routes);
           rows.push({ n, parallelism, mode: mode.name, requests, routes, wallMs: result.durationMs, cpu });
           log(`${n} contacts, parallelism ${parallelism}, ${mode.name}: ${requests} requests, ${result.durationMs} ms`);
         }
@@ -124,15 +127,13 @@ async function main(): Promise<void> {
         fmt(byId.wallMs / 1000, 2),
         fmt(batched.wallMs / 1000, 2),
         `${fmt(byId.wallMs / batched.wallMs, 2)}x`,
-        Object.entries(batched.routes)
-          .map(([route, count]) => `\`${route}\` ×${count}`)
-          .join(", "),
+        requestsByRoute(batched.routes),
       ]);
     }
   }
   const seconds = (ms: number | undefined) => fmt((ms ?? Number.NaN) / 1000, 2);
   const cpuLines = rows.map((r) => {
-    const total = Object.values(r.cpu).reduce((a, b) => a + b, 0);
+    const cpu = total(r.cpu);
     return [
       r.n.toLocaleString("en"),
       String(r.parallelism),
@@ -140,9 +141,9 @@ async function main(): Promise<void> {
       seconds(r.cpu.engine),
       seconds(r.cpu.host),
       seconds(r.cpu.emulator),
-      seconds(total),
+      seconds(cpu),
       seconds(r.wallMs),
-      fmt(total / r.wallMs, 2),
+      fmt(cpu / r.wallMs, 2),
     ];
   });
   const at16 = SIZES.map((n) => find(n, 16, "by id").requests / find(n, 16, "batched").requests);
@@ -150,7 +151,6 @@ async function main(): Promise<void> {
   const wallGoal = rows
     .filter((r) => r.mode === "batched")
     .every((r) => r.wallMs <= find(r.n, r.parallelism, "by id").wallMs);
-  const met = (ok: boolean) => (ok ? "**met**" : "**missed**");
   emitTables("refresh", {
     run: runTable(host, [
       { header: "minutes", value: fmt((performance.now() - started) / 60_000, 1), number: true },
@@ -192,8 +192,8 @@ async function main(): Promise<void> {
     goals: table(
       ["goal", "result"],
       [
-        [`at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16`, met(requestGoal)],
-        ["wall time no worse than by id", met(wallGoal)],
+        [`at least ${GOAL.requestRatioAt16}x fewer requests at parallelism 16`, metText(requestGoal)],
+        ["wall time no worse than by id", metText(wallGoal)],
       ],
     ),
   });

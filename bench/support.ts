@@ -95,6 +95,18 @@ export function table(header: readonly string[], rows: readonly (readonly string
   );
 }
 
+/** How a goal row ends: met or missed, in bold. */
+export const metText = (met: boolean): string => (met ? "**met**" : "**missed**");
+
+/** The sum of a record's numbers: requests over every route, CPU over every process. */
+export const total = (values: Record<string, number>): number => Object.values(values).reduce((a, b) => a + b, 0);
+
+/** Requests by route as a table cell: `` `POST /v2/contacts/search` ×63 ``. */
+export const requestsByRoute = (requests: Record<string, number>): string =>
+  Object.entries(requests)
+    .map(([route, n]) => `\`${route}\` ×${n}`)
+    .join(", ");
+
 /**
  * The "machine and run" table every benchmark opens with: the machine's columns, then the run's own
  * (`number` ones right-aligned). A load above half the cores is marked busy.
