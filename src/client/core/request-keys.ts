@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { toSnake } from "../../models/case";
 
 /** A key of the caller's input that the request schema has no field for. */
 export interface UnknownKey {
@@ -135,7 +136,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * `status`. Undefined when nothing is close enough to be a fair guess.
  */
 export function closestKey(key: string, known: readonly string[]): string | undefined {
-  const snake = key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+  // Lower case even where toSnake keeps a key's upper case (`ACTION_ID`): the names are compared that way.
+  const snake = toSnake(key).toLowerCase();
   const exact = known.find((k) => k === snake || k.toLowerCase() === key.toLowerCase());
   if (exact !== undefined) return exact;
   let best: string | undefined;
