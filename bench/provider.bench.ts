@@ -44,6 +44,7 @@ import {
   startProviderSetup,
   table,
   total,
+  withNewHost,
 } from "./support";
 
 type ProviderEngine = typeof import("../src/provider/engine");
@@ -162,9 +163,9 @@ interface Context extends ProviderSetup {
 }
 
 async function startHost(ctx: Context, programDir = ctx.programDir): Promise<{ host: ProviderHost; pid: number }> {
-  const before = new Set(childPids("dynamic-provider"));
-  const host = await ProviderHost.start({ programDir });
-  const pid = childPids("dynamic-provider").find((p) => !before.has(p)) ?? Number.NaN;
+  const started = await withNewHost(() => ProviderHost.start({ programDir }));
+  const host = started.result;
+  const pid = started.pid ?? Number.NaN;
   await host.getPluginInfo();
   await host.configure({ ...ctx.config, ...ctx.secretConfig }, Object.keys(ctx.secretConfig));
   return { host, pid };
@@ -724,11 +725,14 @@ async function coldStart(ctx: Context, mode: string, dir: string, provider: stri
   const type = ctx.registered.Contact.type;
   const hwm: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
-    const before = new Set(childPids("dynamic-provider"));
     const started = performance.now();
-    const host = await ProviderHost.start({ programDir: dir });
-    portMs.push(ms(started));
-    const pid = childPids("dynamic-provider").find((p) => !before.has(p)) ?? Number.NaN;
+    const spawned = await withNewHost(async () => {
+      const host = await ProviderHost.start({ programDir: dir });
+      portMs.push(ms(started));
+      return host;
+    });
+    const host = spawned.result;
+    const pid = spawned.pid ?? Number.NaN;
     await host.getPluginInfo();
     await host.configure({ ...ctx.config, ...ctx.secretConfig }, Object.keys(ctx.secretConfig));
     const checked = await host.check(urnOf(type, "cold"), {}, { __provider: provider, firstName: "Cold" });

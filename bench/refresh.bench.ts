@@ -13,7 +13,6 @@ import { Engine, type State } from "../test/harness/engine";
 import { runProgram } from "../test/harness/program";
 import {
   builtPackage,
-  childPids,
   cpuMeter,
   emitTables,
   fmt,
@@ -25,6 +24,7 @@ import {
   startProviderSetup,
   table,
   total,
+  withNewHost,
 } from "./support";
 
 const romulus = builtPackage();
@@ -78,16 +78,14 @@ async function main(): Promise<void> {
         }
       }, engines[0]!.programOptions());
       log(`up of ${n} contacts…`);
-      const hostsBefore = new Set(childPids("dynamic-provider"));
-      const up = await engines[0]!.up(resources, { state: [], parallelism: 64 });
-      hostPids[0] ??= childPids("dynamic-provider").find((pid) => !hostsBefore.has(pid));
-      const state: State = up.state;
+      const up = await withNewHost(() => engines[0]!.up(resources, { state: [], parallelism: 64 }));
+      hostPids[0] ??= up.pid;
+      const state: State = up.result.state;
       await emulator.setFaults(`latency=${LATENCY_MS}`);
       // Warm-up: each mode's host started and its code optimised before anything is timed.
       for (const [i, engine] of engines.entries()) {
-        const before = new Set(childPids("dynamic-provider"));
-        await engine.refresh(state.slice(0, 200), { parallelism: 16 });
-        hostPids[i] ??= childPids("dynamic-provider").find((pid) => !before.has(pid));
+        const warmUp = await withNewHost(() => engine.refresh(state.slice(0, 200), { parallelism: 16 }));
+        hostPids[i] ??= warmUp.pid;
       }
       for (const parallelism of PARALLELISMS) {
         for (const [i, mode] of MODES.entries()) {

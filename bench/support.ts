@@ -181,6 +181,13 @@ export function childPids(needle: string): number[] {
   return found;
 }
 
+/** Runs `start` and finds the provider host it started: the child `dynamic-provider` process that is new. */
+export async function withNewHost<T>(start: () => Promise<T>): Promise<{ result: T; pid: number | undefined }> {
+  const before = new Set(childPids("dynamic-provider"));
+  const result = await start();
+  return { result, pid: childPids("dynamic-provider").find((pid) => !before.has(pid)) };
+}
+
 /** CPU milliseconds of several processes between `start()` and `stop()`. */
 export function cpuMeter(pids: Record<string, number>) {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
